@@ -1,0 +1,249 @@
+package dev.minibatch.tensor;
+
+import java.util.Arrays;
+
+/** Elementwise ops, each with its backward beside its forward. Binary ops broadcast. */
+final class Elementwise {
+    private Elementwise() {
+    }
+
+    private interface FloatOp {
+        float apply(float a, float b);
+    }
+
+    /** Computes {@code op} at the broadcast shape; fast paths for equal shapes, scalars and row vectors. */
+    private static Tensor binary(String name, Tensor a, Tensor b, FloatOp op) {
+        float[] x = a.requireFloat(name);
+        float[] y = b.requireFloat(name);
+        int[] sa = a.shapeRef();
+        int[] sb = b.shapeRef();
+        int[] so = Shapes.broadcast(name, sa, sb);
+        float[] out = new float[Shapes.numel(so)];
+        if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = op.apply(x[i], y[i]);
+            }
+        } else if (Arrays.equals(sa, so) && y.length == 1) {
+            float v = y[0];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = op.apply(x[i], v);
+            }
+        } else {
+            int[] oa = Broadcast.offsets(sa, so);
+            int[] ob = Broadcast.offsets(sb, so);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = op.apply(x[oa[i]], y[ob[i]]);
+            }
+        }
+        return new Tensor(out, so);
+    }
+
+    static Tensor add(Tensor a, Tensor b) {
+        int[] sa = a.shapeRef();
+        int[] sb = b.shapeRef();
+        Tensor out;
+        if (sa.length == 2 && sb.length == 1 && sb[0] == sa[1]) {
+            // The bias add of a linear layer: the hot case gets its own kernel.
+            float[] o = new float[a.numel()];
+            Kernels.get().addRowVector(a.requireFloat("add"), b.requireFloat("add"), o, sa[0], sa[1]);
+            out = new Tensor(o, sa.clone());
+        } else {
+            out = binary("add", a, b, Float::sum);
+        }
+        int[] so = out.shapeRef();
+        return Autograd.record(out, g -> {
+            a.accumulateGrad(Broadcast.sumTo(g, so, sa));
+            b.accumulateGrad(Broadcast.sumTo(g, so, sb));
+        }, a, b);
+    }
+
+    static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = binary("sub", a, b, (x, y) -> x - y);
+        int[] so = out.shapeRef();
+        return Autograd.record(out, g -> {
+            a.accumulateGrad(Broadcast.sumTo(g, so, a.shapeRef()));
+            if (b.requiresGrad()) {
+                float[] gb = Broadcast.sumTo(g, so, b.shapeRef()).clone();
+                for (int i = 0; i < gb.length; i++) {
+                    gb[i] = -gb[i];
+                }
+                b.accumulateGrad(gb);
+            }
+        }, a, b);
+    }
+
+    static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = binary("mul", a, b, (x, y) -> x * y);
+        int[] so = out.shapeRef();
+        return Autograd.record(out, g -> {
+            if (a.requiresGrad()) {
+                float[] bb = Broadcast.expand(b.storage(), b.shapeRef(), so);
+                float[] ga = new float[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    ga[i] = g[i] * bb[i];
+                }
+                a.accumulateGrad(Broadcast.sumTo(ga, so, a.shapeRef()));
+            }
+            if (b.requiresGrad()) {
+                float[] aa = Broadcast.expand(a.storage(), a.shapeRef(), so);
+                float[] gb = new float[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    gb[i] = g[i] * aa[i];
+                }
+                b.accumulateGrad(Broadcast.sumTo(gb, so, b.shapeRef()));
+            }
+        }, a, b);
+    }
+
+    static Tensor div(Tensor a, Tensor b) {
+        Tensor out = binary("div", a, b, (x, y) -> x / y);
+        int[] so = out.shapeRef();
+        return Autograd.record(out, g -> {
+            float[] bb = Broadcast.expand(b.storage(), b.shapeRef(), so);
+            if (a.requiresGrad()) {
+                float[] ga = new float[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    ga[i] = g[i] / bb[i];
+                }
+                a.accumulateGrad(Broadcast.sumTo(ga, so, a.shapeRef()));
+            }
+            if (b.requiresGrad()) {
+                float[] aa = Broadcast.expand(a.storage(), a.shapeRef(), so);
+                float[] gb = new float[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    gb[i] = -g[i] * aa[i] / (bb[i] * bb[i]);
+                }
+                b.accumulateGrad(Broadcast.sumTo(gb, so, b.shapeRef()));
+            }
+        }, a, b);
+    }
+
+    /** Comparisons give 0/1 floats; they accept int32 and float32 operands and have no gradient. */
+    static Tensor compare(String name, Tensor a, Tensor b) {
+        Tensor fa = a.isFloat() ? a : a.toFloat();
+        Tensor fb = b.isFloat() ? b : b.toFloat();
+        FloatOp op = switch (name) {
+            case "eq" -> (x, y) -> x == y ? 1f : 0f;
+            case "gt" -> (x, y) -> x > y ? 1f : 0f;
+            case "lt" -> (x, y) -> x < y ? 1f : 0f;
+            case "ge" -> (x, y) -> x >= y ? 1f : 0f;
+            case "le" -> (x, y) -> x <= y ? 1f : 0f;
+            default -> throw new IllegalArgumentException("unknown comparison " + name);
+        };
+        return binary(name, fa.detach(), fb.detach(), op);
+    }
+
+    static Tensor addScalar(Tensor a, float v) {
+        float[] x = a.requireFloat("add");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = x[i] + v;
+        }
+        return Autograd.record(new Tensor(o, a.shape()), a::accumulateGrad, a);
+    }
+
+    static Tensor mulScalar(Tensor a, float v) {
+        float[] x = a.requireFloat("mul");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = x[i] * v;
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = g[i] * v;
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    static Tensor exp(Tensor a) {
+        float[] x = a.requireFloat("exp");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) Math.exp(x[i]);
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = g[i] * o[i];
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    static Tensor log(Tensor a) {
+        float[] x = a.requireFloat("log");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) Math.log(x[i]);
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = g[i] / x[i];
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    static Tensor sqrt(Tensor a) {
+        float[] x = a.requireFloat("sqrt");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) Math.sqrt(x[i]);
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = g[i] * 0.5f / o[i];
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    static Tensor pow(Tensor a, float p) {
+        float[] x = a.requireFloat("pow");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) Math.pow(x[i], p);
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = p == 0f ? 0f : g[i] * p * (float) Math.pow(x[i], p - 1);
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    static Tensor relu(Tensor a) {
+        float[] x = a.requireFloat("relu");
+        float[] o = new float[x.length];
+        Kernels.get().relu(x, o, x.length);
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            Kernels.get().reluBackward(o, g, ga, g.length);
+            a.accumulateGrad(ga);
+        }, a);
+    }
+
+    /** Gradient flows where {@code min <= x <= max}, as in PyTorch. */
+    static Tensor clamp(Tensor a, float min, float max) {
+        if (min > max) {
+            throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        }
+        float[] x = a.requireFloat("clamp");
+        float[] o = new float[x.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = Float.isNaN(x[i]) ? x[i] : Math.min(Math.max(x[i], min), max);
+        }
+        return Autograd.record(new Tensor(o, a.shape()), g -> {
+            float[] ga = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                ga[i] = x[i] >= min && x[i] <= max ? g[i] : 0f;
+            }
+            a.accumulateGrad(ga);
+        }, a);
+    }
+}

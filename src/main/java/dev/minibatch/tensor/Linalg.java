@@ -1,0 +1,100 @@
+package dev.minibatch.tensor;
+
+/** Matrix products, on the {@link Kernels#gemm} kernel; transposes are read in place, never copied. */
+final class Linalg {
+    private Linalg() {
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        int[] sa = a.shapeRef();
+        int[] sb = b.shapeRef();
+        float[] x = a.requireFloat("matmul");
+        float[] y = b.requireFloat("matmul");
+        if (sa.length == 2 && sb.length == 2) {
+            return batched(a, b, x, y, 1, sa[0], sa[1], sb[0], sb[1], false, new int[] {sa[0], sb[1]});
+        }
+        if (sa.length == 3 && sb.length == 3 && sa[0] == sb[0]) {
+            return batched(a, b, x, y, sa[0], sa[1], sa[2], sb[1], sb[2], false, new int[] {sa[0], sa[1], sb[2]});
+        }
+        if (sa.length == 3 && sb.length == 2) {
+            return batched(a, b, x, y, sa[0], sa[1], sa[2], sb[0], sb[1], true, new int[] {sa[0], sa[1], sb[1]});
+        }
+        throw new IllegalArgumentException("matmul: shapes " + Shapes.str(sa) + " and " + Shapes.str(sb)
+                + " cannot be multiplied (2-D by 2-D, 3-D by 3-D with equal batch, or 3-D by 2-D)");
+    }
+
+    /** {@code batch} products of [m, k] by [k, n]; a shared B (3-D by 2-D) has stride 0 between batches. */
+    private static Tensor batched(Tensor a, Tensor b, float[] x, float[] y, int batch,
+                                  int m, int k, int kb, int n, boolean sharedB, int[] so) {
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shapeRef()) + " and "
+                    + Shapes.str(b.shapeRef()) + " cannot be multiplied (" + k + " != " + kb + ")");
+        }
+        Kernels kern = Kernels.get();
+        float[] o = new float[batch * m * n];
+        int bStride = sharedB ? 0 : k * n;
+        for (int i = 0; i < batch; i++) {
+            kern.gemm(false, false, m, n, k, x, i * m * k, y, i * bStride, o, i * m * n, false);
+        }
+        return Autograd.record(new Tensor(o, so), g -> {
+            if (a.requiresGrad()) {
+                float[] ga = new float[x.length];
+                for (int i = 0; i < batch; i++) {
+                    kern.gemm(false, true, m, k, n, g, i * m * n, y, i * bStride, ga, i * m * k, false);
+                }
+                a.accumulateGrad(ga);
+            }
+            if (b.requiresGrad()) {
+                float[] gb = new float[y.length];
+                for (int i = 0; i < batch; i++) {
+                    kern.gemm(true, false, k, n, m, x, i * m * k, g, i * m * n, gb, i * bStride, sharedB);
+                }
+                b.accumulateGrad(gb);
+            }
+        }, a, b);
+    }
+
+    /** {@code x·wᵀ + b}: x [batch, in], w [out, in] (PyTorch's layout), b [out] or null. */
+    static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        int[] sx = x.shapeRef();
+        int[] sw = w.shapeRef();
+        if (sx.length != 2 || sw.length != 2 || sx[1] != sw[1]) {
+            throw new IllegalArgumentException("linear: input of shape " + Shapes.str(sx)
+                    + " does not fit a weight of shape " + Shapes.str(sw) + " (expected input [batch, " +
+                    (sw.length == 2 ? sw[1] : "in") + "])");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != sw[0])) {
+            throw new IllegalArgumentException("linear: bias of shape " + Shapes.str(bias.shapeRef())
+                    + " does not fit a weight of shape " + Shapes.str(sw));
+        }
+        int m = sx[0];
+        int k = sx[1];
+        int n = sw[0];
+        float[] xv = x.requireFloat("linear");
+        float[] wv = w.requireFloat("linear");
+        Kernels kern = Kernels.get();
+        float[] o = new float[m * n];
+        kern.gemm(false, true, m, n, k, xv, 0, wv, 0, o, 0, false);
+        if (bias != null) {
+            kern.addRowVector(o, bias.requireFloat("linear"), o, m, n);
+        }
+        Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
+        return Autograd.record(new Tensor(o, new int[] {m, n}), g -> {
+            if (x.requiresGrad()) {
+                float[] gx = new float[m * k];
+                kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx, 0, false);
+                x.accumulateGrad(gx);
+            }
+            if (w.requiresGrad()) {
+                float[] gw = new float[n * k];
+                kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw, 0, false);
+                w.accumulateGrad(gw);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                float[] gb = new float[n];
+                kern.sumRows(g, gb, m, n, false);
+                bias.accumulateGrad(gb);
+            }
+        }, inputs);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.minibatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minibatch.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shared folder beside the repository: PyTorch's reference values and the MNIST files. */
+public final class Fixtures {
+    private static JsonNode reference;
+
+    private Fixtures() {
+    }
+
+    /** {@code ../shared}, or the folder the build passes as {@code minibatch.shared}. */
+    public static Path shared() {
+        String p = System.getProperty("minibatch.shared");
+        return p != null ? Path.of(p) : Path.of("..", "shared");
+    }
+
+    public static Path mnistDir() {
+        return shared().resolve("data").resolve("mnist");
+    }
+
+    /** {@code torch_reference.json}, parsed once. */
+    public static synchronized JsonNode torch() {
+        if (reference == null) {
+            try {
+                reference = new ObjectMapper().readTree(Files.readAllBytes(
+                        shared().resolve("fixtures").resolve("torch_reference.json")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return reference;
+    }
+
+    /** A {@code {"shape": [...], "data": [...]}} node as a tensor. */
+    public static Tensor tensor(JsonNode node) {
+        JsonNode shapeNode = node.get("shape");
+        int[] shape = new int[shapeNode.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asInt();
+        }
+        JsonNode data = node.get("data");
+        float[] values = new float[data.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) data.get(i).asDouble();
+        }
+        return Tensor.of(values, shape);
+    }
+
+    /** A list of ints (targets) as an int32 tensor. */
+    public static Tensor ints(JsonNode node) {
+        int[] v = new int[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = node.get(i).asInt();
+        }
+        return Tensor.ofInts(v, v.length);
+    }
+
+    /** Asserts {@code |a - e| <= atol + rtol * |e|} for every element, naming the first that fails. */
+    public static void assertClose(Tensor expected, Tensor actual, double rtol, double atol, String what) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        float[] e = expected.toFloatArray();
+        float[] a = actual.toFloatArray();
+        for (int i = 0; i < e.length; i++) {
+            double tol = atol + rtol * Math.abs(e[i]);
+            if (!(Math.abs(a[i] - e[i]) <= tol)) {
+                org.junit.jupiter.api.Assertions.fail(what + ": element " + i + " is " + a[i] + ", expected "
+                        + e[i] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+}
