@@ -46,7 +46,7 @@ public abstract class Module {
         }
         if (ModuleFields.isField(getClass(), name)) {
             throw new IllegalArgumentException("register: \"" + name + "\" is already a field of "
-                    + getClass().getSimpleName() + "; assign the field instead");
+                    + name() + "; assign the field instead");
         }
         syncFields();
         subModules.put(name, module);

@@ -186,7 +186,7 @@ public abstract class Optimizer {
             String key = e.getKey();
             if (key.startsWith(STATE)) {
                 readBuffer(key, e.getValue(), loaded, errors);
-            } else if (!key.equals(PARAMS) && !(key.startsWith(GROUP) && expected.containsKey(key.substring(GROUP.length())))) {
+            } else if (!key.equals(PARAMS) && !isSetting(key, expected)) {
                 errors.add("unexpected key " + key);
             }
         }
@@ -201,6 +201,10 @@ public abstract class Optimizer {
         loadSettings(group);
         lr = newLr;
         state = loaded;
+    }
+
+    private static boolean isSetting(String key, Map<String, Tensor> settings) {
+        return key.startsWith(GROUP) && settings.containsKey(key.substring(GROUP.length()));
     }
 
     /** Copies {@code state.<i>.<name>} into {@code loaded}, or says why it cannot. */

@@ -2,18 +2,18 @@ package dev.minibatch.nn;
 
 import dev.minibatch.tensor.Tensor;
 
-/** The lesson's hand-written models, as a Java user writes them. */
-final class LessonModels {
+/** The lesson's hand-written models, as a Java user writes them; shared with the optim tests. */
+public final class LessonModels {
     private LessonModels() {
     }
 
     /** Sub-modules in fields: they register themselves, in declaration order. */
-    static final class MLP extends Module {
+    public static final class MLP extends Module {
         final Linear l1;
         final Linear l2;
         final ReLU relu = new ReLU();
 
-        MLP(int nIn, int nh, int nOut) {
+        public MLP(int nIn, int nh, int nOut) {
             l1 = new Linear(nIn, nh);
             l2 = new Linear(nh, nOut);
         }
@@ -25,10 +25,10 @@ final class LessonModels {
     }
 
     /** A ModuleList field: its layers register under {@code layers.0}, {@code layers.1}, ... */
-    static final class SequentialModel extends Module {
+    public static final class SequentialModel extends Module {
         final ModuleList layers;
 
-        SequentialModel(Module... layers) {
+        public SequentialModel(Module... layers) {
             this.layers = new ModuleList(layers);
         }
 

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The printouts are PyTorch's, character for character (the expected strings are what PyTorch prints for the same models). */
+/** The printouts are PyTorch's, character for character: the expected strings are what PyTorch prints. */
 class ModulePrintTest {
     @Test
     void sequentialPrintsItsNumberedChildren() {

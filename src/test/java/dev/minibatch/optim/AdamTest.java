@@ -79,7 +79,8 @@ class AdamTest {
     @Test
     void adamAddsWeightDecayToTheGradient() {
         Tensor p = Tensor.of(START).requiresGrad(true);
-        assertMatches(reference(false, 0.01, 0.1, 0.999, false), run(Adam.builder(List.of(p)).lr(0.01f).weightDecay(0.1f), p));
+        assertMatches(reference(false, 0.01, 0.1, 0.999, false),
+                run(Adam.builder(List.of(p)).lr(0.01f).weightDecay(0.1f), p));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.minibatch.optim;
 
 import dev.minibatch.Fixtures;
 import dev.minibatch.nn.Functional;
+import dev.minibatch.nn.LessonModels;
 import dev.minibatch.nn.Linear;
 import dev.minibatch.nn.Module;
 import dev.minibatch.nn.ReLU;
@@ -66,23 +67,6 @@ class LessonStagesTest {
         return in;
     }
 
-    /** The lesson's model with its layers in fields. */
-    static final class MLP extends Module {
-        final Linear l1;
-        final Linear l2;
-        final ReLU relu = new ReLU();
-
-        MLP(int nIn, int nh, int nOut) {
-            l1 = new Linear(nIn, nh);
-            l2 = new Linear(nh, nOut);
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            return l2.forward(relu.forward(l1.forward(x)));
-        }
-    }
-
     /** One step of the loop the lesson refactors. */
     private interface Step {
         void update(Tensor loss);
@@ -138,7 +122,7 @@ class LessonStagesTest {
 
     private static float[] handWritten() {
         Minibatch.manualSeed(42);
-        MLP model = new MLP(784, 50, 10);
+        LessonModels.MLP model = new LessonModels.MLP(784, 50, 10);
         return assertLearns(fit(model, loss -> {
             loss.backward();
             try (var noGrad = Autograd.noGrad()) {
@@ -152,7 +136,7 @@ class LessonStagesTest {
 
     private static float[] withSGD() {
         Minibatch.manualSeed(42);
-        MLP model = new MLP(784, 50, 10);
+        LessonModels.MLP model = new LessonModels.MLP(784, 50, 10);
         SGD opt = SGD.builder(model.parameters()).lr(LR).build();
         return assertLearns(fit(model, loss -> {
             loss.backward();

@@ -35,7 +35,8 @@ class SGDTest {
         assertRefused("SGD: Nesterov momentum requires a momentum > 0 and zero dampening, got momentum=0.0, "
                 + "dampening=0.0", () -> SGD.builder(ps).lr(0.1f).nesterov(true).build());
         assertRefused("SGD: Nesterov momentum requires a momentum > 0 and zero dampening, got momentum=0.9, "
-                + "dampening=0.1", () -> SGD.builder(ps).lr(0.1f).momentum(0.9f).dampening(0.1f).nesterov(true).build());
+                + "dampening=0.1",
+                () -> SGD.builder(ps).lr(0.1f).momentum(0.9f).dampening(0.1f).nesterov(true).build());
         assertRefused("SGD: optimizer got an empty parameter list", () -> SGD.builder(List.of()).lr(0.1f).build());
         Tensor p = param(1);
         assertRefused("SGD: parameter 1 appears more than once", () -> SGD.builder(List.of(p, p)).lr(0.1f).build());
