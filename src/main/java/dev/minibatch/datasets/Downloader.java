@@ -2,19 +2,15 @@ package dev.minibatch.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,8 +21,9 @@ import java.util.List;
  * verified, so that no reader ever sees part of a file.
  */
 final class Downloader {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final int CONNECT_TIMEOUT_MS = 20_000;
+    /** A mirror that sends nothing for this long has stalled: the next one is tried. */
+    private static final int READ_TIMEOUT_MS = 60_000;
 
     private Downloader() {
     }
@@ -34,14 +31,12 @@ final class Downloader {
     /** Downloads {@code file} into {@code dir}; the exception lists what each mirror did wrong. */
     static Path download(List<URI> mirrors, RemoteFile file, Path dir) throws IOException {
         Files.createDirectories(dir);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
         List<String> problems = new ArrayList<>();
         List<IOException> failures = new ArrayList<>();
         for (URI mirror : mirrors) {
             URI uri = mirror.resolve(file.gzName());
             try {
-                return fetch(client, uri, file, dir);
+                return fetch(uri, file, dir);
             } catch (IOException e) {
                 problems.add(uri + ": " + describe(e));
                 failures.add(e);
@@ -58,24 +53,28 @@ final class Downloader {
                 : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
 
-    private static Path fetch(HttpClient client, URI uri, RemoteFile file, Path dir) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(RESPONSE_TIMEOUT).GET().build();
-        HttpResponse<InputStream> response;
+    private static Path fetch(URI uri, RemoteFile file, Path dir) throws IOException {
+        HttpURLConnection http = (HttpURLConnection) uri.toURL().openConnection();
+        http.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        http.setReadTimeout(READ_TIMEOUT_MS);
+        Path part = null;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while downloading " + uri);
-        }
-        Path part = Files.createTempFile(dir, "." + file.gzName() + ".", ".part");
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP status " + response.statusCode());
+            if (http.getResponseCode() != HttpURLConnection.HTTP_OK) {
+                throw new IOException("HTTP status " + http.getResponseCode());
             }
-            String md5 = copy(body, part, file.size());
+            part = Files.createTempFile(dir, "." + file.gzName() + ".", ".part");
+            long received;
+            String md5;
+            try (InputStream body = http.getInputStream()) {
+                MessageDigest digest = md5();
+                received = copy(body, part, file.size(), digest);
+                md5 = HexFormat.of().formatHex(digest.digest());
+            }
+            if (received < file.size()) {
+                throw new IOException("truncated: " + received + " of the published " + file.size() + " bytes");
+            }
             if (!md5.equals(file.md5())) {
-                throw new IOException("checksum mismatch: MD5 " + md5 + ", published " + file.md5()
-                        + " (" + Files.size(part) + " bytes received, " + file.size() + " published)");
+                throw new IOException("checksum mismatch: MD5 " + md5 + ", published " + file.md5());
             }
             Path target = dir.resolve(file.gzName());
             try {
@@ -85,13 +84,15 @@ final class Downloader {
             }
             return target;
         } finally {
-            Files.deleteIfExists(part);
+            http.disconnect();
+            if (part != null) {
+                Files.deleteIfExists(part);
+            }
         }
     }
 
-    /** Copies at most {@code limit} bytes and returns their MD5 in hex; more than that is an error. */
-    private static String copy(InputStream in, Path to, long limit) throws IOException {
-        MessageDigest md5 = md5();
+    /** Copies at most {@code limit} bytes, digesting them, and returns their number; more is an error. */
+    private static long copy(InputStream in, Path to, long limit, MessageDigest digest) throws IOException {
         byte[] buf = new byte[1 << 16];
         long total = 0;
         try (OutputStream out = Files.newOutputStream(to)) {
@@ -100,11 +101,11 @@ final class Downloader {
                 if (total > limit) {
                     throw new IOException("more than the published " + limit + " bytes");
                 }
-                md5.update(buf, 0, r);
+                digest.update(buf, 0, r);
                 out.write(buf, 0, r);
             }
         }
-        return HexFormat.of().formatHex(md5.digest());
+        return total;
     }
 
     private static MessageDigest md5() {
