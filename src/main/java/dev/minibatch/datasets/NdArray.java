@@ -35,7 +35,7 @@ final class NdArray {
             return d;
         }
 
-        /** {@code dtype.__setstate__}: only the byte order ({@code <}, {@code >}, {@code |} or {@code =}) matters here. */
+        /** {@code dtype.__setstate__}: only the byte order ({@code <}, {@code >}, {@code |}, {@code =}) matters. */
         void byteOrder(String order) {
             this.order = order.equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,34 +28,33 @@ final class Unpickler {
     private static final long MAX_ELEMENTS = 1 << 24;
     private static final int MAX_GLOBAL_NAME = 256;
 
-    /** The callables a pickle may name. */
-    private enum Global {
-        RECONSTRUCT, NDARRAY, DTYPE, ENCODE;
-
-        static Global named(String module, String name) {
-            return switch (module + "." + name) {
-                case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct" -> RECONSTRUCT;
-                case "numpy.ndarray" -> NDARRAY;
-                case "numpy.dtype" -> DTYPE;
-                case "_codecs.encode" -> ENCODE;
-                default -> null;
-            };
-        }
-    }
-
     private final DataFile in;
     private final List<Object> stack = new ArrayList<>();
     private final int[] marks = new int[MAX_MARKS];
     private int markDepth;
     private final Map<Long, Object> memo = new HashMap<>();
-    /** Where each string and byte payload started, so that an array's elements can be located. */
-    private final Map<Object, Long> payloadOffsets = new IdentityHashMap<>();
     private long elements;
-    private long encoded;
     private long at;
+    private final NumpyCalls numpy;
 
     private Unpickler(DataFile in) {
         this.in = in;
+        this.numpy = new NumpyCalls(new NumpyCalls.Context() {
+            @Override
+            public DatasetFormatException fail(String problem) {
+                return Unpickler.this.fail(problem);
+            }
+
+            @Override
+            public long opcodeOffset() {
+                return at;
+            }
+
+            @Override
+            public long bytesRead() {
+                return in.offset();
+            }
+        });
     }
 
     /** The value a pickle builds; the content must end at its STOP. */
@@ -221,7 +219,7 @@ final class Unpickler {
         long start = in.offset();
         byte[] b = in.readBytes(n, bytes ? "a byte string" : "a unicode string");
         Object value = bytes ? b : utf8(b, start);
-        payloadOffsets.put(value, start);
+        numpy.payload(value, start);
         return value;
     }
 
@@ -241,7 +239,7 @@ final class Unpickler {
 
     private void append(List<Object> items) throws DatasetFormatException {
         if (!(top() instanceof ArrayList<?> list)) {
-            throw fail("APPEND to a " + typeName(top()) + ", not a list");
+            throw fail("APPEND to a " + NumpyCalls.typeName(top()) + ", not a list");
         }
         count(items.size());
         @SuppressWarnings("unchecked")
@@ -254,7 +252,7 @@ final class Unpickler {
             throw fail("SETITEMS with an odd number of values");
         }
         if (!(top() instanceof LinkedHashMap<?, ?> map)) {
-            throw fail("SETITEM on a " + typeName(top()) + ", not a dict");
+            throw fail("SETITEM on a " + NumpyCalls.typeName(top()) + ", not a dict");
         }
         count(pairs.size() / 2);
         @SuppressWarnings("unchecked")
@@ -295,13 +293,14 @@ final class Unpickler {
         Object name = pop();
         Object module = pop();
         if (!(module instanceof String m) || !(name instanceof String n)) {
-            throw fail("STACK_GLOBAL needs two strings, got " + typeName(module) + " and " + typeName(name));
+            throw fail("STACK_GLOBAL needs two strings, got " + NumpyCalls.typeName(module) + " and "
+                    + NumpyCalls.typeName(name));
         }
         push(global(m, n));
     }
 
-    private Global global(String module, String name) throws DatasetFormatException {
-        Global g = Global.named(module, name);
+    private NumpyCalls.Global global(String module, String name) throws DatasetFormatException {
+        NumpyCalls.Global g = NumpyCalls.Global.named(module, name);
         if (g == null) {
             throw fail("refused global " + module + "." + name + ": a pickle can run any code it names, and this "
                     + "reader builds only numpy arrays and dtypes");
@@ -312,136 +311,21 @@ final class Unpickler {
     private void reduce() throws IOException {
         Object args = pop();
         Object callable = pop();
-        if (!(callable instanceof Global g)) {
-            throw fail("REDUCE calls a " + typeName(callable) + ", which is not callable");
+        if (!(callable instanceof NumpyCalls.Global g)) {
+            throw fail("REDUCE calls a " + NumpyCalls.typeName(callable) + ", which is not callable");
         }
         if (!(args instanceof List<?> a)) {
-            throw fail("REDUCE arguments are a " + typeName(args) + ", not a tuple");
+            throw fail("REDUCE arguments are a " + NumpyCalls.typeName(args) + ", not a tuple");
         }
-        push(switch (g) {
-            case RECONSTRUCT -> reconstruct(a);
-            case DTYPE -> dtype(a);
-            case ENCODE -> encode(a);
-            case NDARRAY -> throw fail("numpy.ndarray is not called directly by numpy's pickles");
-        });
-    }
-
-    private NdArray reconstruct(List<?> args) throws DatasetFormatException {
-        if (args.isEmpty() || args.get(0) != Global.NDARRAY) {
-            throw fail("_reconstruct builds only numpy.ndarray, got arguments " + describe(args));
-        }
-        return new NdArray();
-    }
-
-    private NdArray.DType dtype(List<?> args) throws DatasetFormatException {
-        String name = args.isEmpty() ? null : text(args.get(0));
-        NdArray.DType d = name == null ? null : NdArray.DType.named(name);
-        if (d == null) {
-            throw fail("dtype " + describe(args) + " is not a number type this reader supports "
-                    + "(f4, f8, i1..i8, u1..u8)");
-        }
-        return d;
-    }
-
-    /** {@code _codecs.encode(text, 'latin1')}: how Python 3 pickles bytes for Python 2 (protocol 2). */
-    private byte[] encode(List<?> args) throws DatasetFormatException {
-        if (args.size() != 2 || !(args.get(0) instanceof String s)
-                || !List.of("latin1", "latin-1", "iso-8859-1").contains(text(args.get(1)))) {
-            throw fail("_codecs.encode is read only as encode(str, 'latin1'), got " + describe(args));
-        }
-        encoded += s.length();
-        if (encoded > in.offset()) {
-            throw fail("_codecs.encode would build more bytes than the pickle holds");
-        }
-        byte[] out = new byte[s.length()];
-        for (int i = 0; i < out.length; i++) {
-            char c = s.charAt(i);
-            if (c > 0xff) {
-                throw fail("_codecs.encode: character U+" + Integer.toHexString(c) + " at " + i
-                        + " has no latin1 byte");
-            }
-            out[i] = (byte) c;
-        }
-        Long start = payloadOffsets.get(s);
-        payloadOffsets.put(out, start == null ? at : start);
-        return out;
+        push(numpy.call(g, a));
     }
 
     private void build() throws IOException {
         Object state = pop();
-        Object target = top();
-        if (target instanceof NdArray a) {
-            buildArray(a, state);
-        } else if (target instanceof NdArray.DType d) {
-            if (!(state instanceof List<?> s) || s.size() < 2 || text(s.get(1)) == null) {
-                throw fail("dtype state " + describe(state) + " has no byte order");
-            }
-            d.byteOrder(text(s.get(1)));
-        } else {
-            throw fail("BUILD on a " + typeName(target) + " is not allowed");
-        }
-    }
-
-    /** {@code ndarray.__setstate__((version,) shape, dtype, is_fortran, data)}. */
-    private void buildArray(NdArray a, Object state) throws DatasetFormatException {
-        if (!(state instanceof List<?> s) || (s.size() != 5 && s.size() != 4)) {
-            throw fail("array state " + describe(state) + " is not (version, shape, dtype, is_fortran, data)");
-        }
-        List<?> st = s.size() == 5 ? s.subList(1, 5) : s;
-        if (!(st.get(0) instanceof List<?> shapeList) || !(st.get(1) instanceof NdArray.DType dtype)
-                || !(st.get(3) instanceof byte[] data)) {
-            throw fail("array state " + describe(state) + " is not (version, shape, dtype, is_fortran, data)");
-        }
-        int[] shape = new int[shapeList.size()];
-        long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (!(shapeList.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-                throw fail("array shape " + describe(shapeList) + " is not a tuple of sizes");
-            }
-            shape[i] = (int) (long) v;
-            count = Math.min(count * v, Long.MAX_VALUE / 16);
-        }
-        boolean fortran = Boolean.TRUE.equals(st.get(2)) || Long.valueOf(1).equals(st.get(2));
-        if (fortran && shape.length > 1) {
-            throw fail("Fortran-ordered arrays are not read; save the array in C order");
-        }
-        if (count * dtype.itemSize != data.length) {
-            throw fail("array of shape " + Arrays.toString(shape) + " and dtype " + dtype + " needs "
-                    + count * dtype.itemSize + " bytes, but its data holds " + data.length);
-        }
-        Long start = payloadOffsets.get(data);
-        a.build(shape, dtype, data, start == null ? at : start);
+        numpy.build(top(), state);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
-
-    /** Text from a Python 3 str or a Python 2 byte string. */
-    private static String text(Object o) {
-        if (o instanceof String s) {
-            return s;
-        }
-        return o instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : null;
-    }
-
-    private static String typeName(Object o) {
-        return o == null ? "None" : o instanceof Global g ? "global " + g : o.getClass().getSimpleName();
-    }
-
-    private static String describe(Object o) {
-        String s = o instanceof List<?> l ? l.stream().map(Unpickler::describeItem).toList().toString()
-                : describeItem(o);
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    private static String describeItem(Object o) {
-        if (o instanceof byte[] b) {
-            return b.length <= 16 ? "b'" + new String(b, StandardCharsets.ISO_8859_1) + "'" : "<" + b.length + " bytes>";
-        }
-        if (o instanceof String s) {
-            return s.length() <= 16 ? "'" + s + "'" : "<str of " + s.length() + " chars>";
-        }
-        return o instanceof List<?> l ? "(" + l.size() + " values)" : String.valueOf(o instanceof NdArray ? "ndarray" : o);
-    }
 
     private DatasetFormatException fail(String problem) {
         return new DatasetFormatException(in.file(), at, "pickle: " + problem);

@@ -49,7 +49,8 @@ class BatchSamplerTest {
 
     @Test
     void refusesNonPositiveBatchSize() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new BatchSampler(new SequentialSampler(3), 0, false));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new BatchSampler(new SequentialSampler(3), 0, false));
         assertTrue(e.getMessage().contains("batch_size=0"), e.getMessage());
     }
 

@@ -46,7 +46,8 @@ class CollateTest {
     @Test
     void stackKeepsTheItemTypeAndRefusesNumbers() {
         Collate<Batch, Batch> stack = Collate.stack();
-        Batch b = stack.apply(List.of(Batch.of(Tensor.of(new float[] {1, 2})), Batch.of(Tensor.of(new float[] {3, 4}))));
+        Batch b = stack.apply(List.of(Batch.of(Tensor.of(new float[] {1, 2})),
+                Batch.of(Tensor.of(new float[] {3, 4}))));
         assertArrayEquals(new int[] {2, 2}, b.x().shape());
         var e = assertThrows(IllegalArgumentException.class, () -> Collate.stack().apply(List.of(1, 2)));
         assertTrue(e.getMessage().contains("Collate.defaultCollate()"), e.getMessage());

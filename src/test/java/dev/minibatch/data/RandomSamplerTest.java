@@ -80,7 +80,7 @@ class RandomSamplerTest {
             counts[i]++;
         }
         for (int c : counts) {
-            assertTrue(c > 50 && c < 150, "each of 10 indices drawn about 100 times in 1000: " + Arrays.toString(counts));
+            assertTrue(c > 50 && c < 150, "each of 10 indices about 100 times in 1000: " + Arrays.toString(counts));
         }
     }
 

@@ -52,7 +52,8 @@ class TensorDatasetTest {
 
     @Test
     void refusesTensorsOfDifferentLengths() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new TensorDataset(x, Tensor.ofInts(new int[] {1}, 1)));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TensorDataset(x, Tensor.ofInts(new int[] {1}, 1)));
         assertTrue(e.getMessage().contains("6") && e.getMessage().contains("1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, TensorDataset::new);
         assertThrows(IndexOutOfBoundsException.class, () -> ds.getBatch(new int[] {6}));

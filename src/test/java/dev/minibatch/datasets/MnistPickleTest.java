@@ -143,7 +143,8 @@ class MnistPickleTest {
         Path bad = write("corrupt.pkl.gz", corrupt);
         assertThrows(DatasetFormatException.class, () -> MnistPickle.load(bad));
         assertTrue(refused(new byte[] {(byte) 0x80, 2, 'K'}).getMessage().contains("truncated"));
-        assertTrue(refused(new byte[] {(byte) 0x80, 2, 'Z', '.'}).getMessage().contains("unsupported pickle opcode 0x5a"));
+        assertTrue(refused(new byte[] {(byte) 0x80, 2, 'Z', '.'}).getMessage()
+                .contains("unsupported pickle opcode 0x5a"));
     }
 
     @Test
