@@ -17,7 +17,7 @@ import java.util.Map;
  * A restricted pickle machine. A pickle is a program that may call any function it names, so this one
  * knows only the globals that numpy arrays need ({@code _reconstruct}, {@code ndarray}, {@code dtype} and
  * {@code _codecs.encode}) and refuses every other, before anything is called. It reads the binary opcodes
- * of protocols 2 to 4 that numpy arrays and the containers around them use, from Python 2 (byte strings)
+ * of protocols 1 to 4 that numpy arrays and the containers around them use, from Python 2 (byte strings)
  * and Python 3 alike; every value it builds is a tuple or list ({@link List}), dict, string, byte array,
  * number, boolean, None (null) or {@link NdArray}. Stack, memo and containers are bounded.
  */
@@ -83,6 +83,7 @@ final class Unpickler {
             case 'N' -> push(null);
             case 0x88 -> push(Boolean.TRUE);
             case 0x89 -> push(Boolean.FALSE);
+            case 'I' -> push(intLine());
             case 'J' -> push(readLongLE(4, "an int") << 32 >> 32);
             case 'K' -> push(readLongLE(1, "an int"));
             case 'M' -> push(readLongLE(2, "an int"));
@@ -192,6 +193,19 @@ final class Unpickler {
         return v;
     }
 
+    /** INT, as protocols 0 and 1 write ints and booleans ({@code I01} is True, {@code I00} False). */
+    private Object intLine() throws IOException {
+        String text = line("an INT");
+        if (text.equals("01") || text.equals("00")) {
+            return text.equals("01");
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw fail("INT '" + text + "' is not a 64-bit integer");
+        }
+    }
+
     private long signedLength() throws IOException {
         long n = readLongLE(4, "a length") << 32 >> 32;
         if (n < 0) {
@@ -282,7 +296,7 @@ final class Unpickler {
         StringBuilder s = new StringBuilder();
         for (int c; (c = in.readUnsignedByte(what)) != '\n'; ) {
             if (s.length() == MAX_GLOBAL_NAME || c < 0x20 || c > 0x7e) {
-                throw fail(what + " in GLOBAL is not a short printable name");
+                throw fail(what + " is not a short printable line");
             }
             s.append((char) c);
         }

@@ -71,6 +71,14 @@ class MnistPickleTest {
     }
 
     @Test
+    void readsTheIntsAndBooleansOfProtocolsZeroAndOne() throws IOException {
+        Path file = write("p1.pkl", "(I01\nI00\nI-7\nt.".getBytes(StandardCharsets.US_ASCII));
+        try (DataFile in = DataFile.open(file)) {
+            assertEquals(List.of(true, false, -7L), Unpickler.load(in));
+        }
+    }
+
+    @Test
     void refusesEveryOtherGlobalNamingItAndItsOffset() throws IOException {
         byte[] osSystem = new PickleBuilder().proto(2).global("os", "system").str("echo hi").op(0x85, 'R').stop()
                 .bytes();
