@@ -11,7 +11,7 @@ import java.util.List;
  * Finds a dataset's files: in the caller's folder if one is given, else in {@code $MINIBATCH_DATA/<folder>},
  * the spec's system folders and {@code ~/.cache/minibatch/<folder>}, taking the first that holds all of
  * them (each plain or gzip). Files missing from the folder they belong in (the caller's, else
- * {@code $MINIBATCH_DATA}'s, else the cache) are downloaded there.
+ * {@code $MINIBATCH_DATA}'s, else the cache) are downloaded there, until one cannot be.
  */
 final class Locator {
     /** The environment a search depends on, passed in so that it can be tested. */
@@ -60,20 +60,18 @@ final class Locator {
         }
         Path target = downloadDir(spec, given, env);
         List<RemoteFile> missing = missing(spec, target);
-        List<IOException> failures = new ArrayList<>();
-        if (!mirrors.isEmpty()) {
-            for (RemoteFile f : missing) {
-                try {
-                    Downloader.download(mirrors, f, target);
-                } catch (IOException e) {
-                    failures.add(e);
-                }
-            }
-            if (failures.isEmpty()) {
-                return files(spec, target);
+        if (mirrors.isEmpty()) {
+            throw notFound(spec, dirs, target, missing, mirrors, null);
+        }
+        for (RemoteFile f : missing) {
+            try {
+                Downloader.download(mirrors, f, target);
+            } catch (IOException e) {
+                // The next files would most likely fail alike (offline, say): stop at the first.
+                throw notFound(spec, dirs, target, missing(spec, target), mirrors, e);
             }
         }
-        throw notFound(spec, dirs, target, missing(spec, target), mirrors, failures);
+        return files(spec, target);
     }
 
     /** The file's path in {@code dir}: gzip if present, else plain, else null. */
@@ -98,7 +96,7 @@ final class Locator {
 
     private static DatasetNotFoundException notFound(Spec spec, List<Path> dirs, Path target,
                                                      List<RemoteFile> missing, List<URI> mirrors,
-                                                     List<IOException> failures) {
+                                                     IOException failure) {
         StringBuilder m = new StringBuilder(spec.name()).append(" is not available: missing ")
                 .append(String.join(", ", missing.stream().map(RemoteFile::gzName).toList()))
                 .append(" in ").append(target).append(".\nLooked in:");
@@ -106,12 +104,8 @@ final class Locator {
             m.append("\n  ").append(dir).append(" (").append(spec.files().size() - missing(spec, dir).size())
                     .append(" of ").append(spec.files().size()).append(" files)");
         }
-        if (mirrors.isEmpty()) {
-            m.append("\nNo mirror to download from was given.");
-        }
-        for (IOException e : failures) {
-            m.append("\nDownload failed: ").append(e.getMessage());
-        }
+        m.append(mirrors.isEmpty() ? "\nNo mirror to download from was given."
+                : "\nDownload failed: " + failure.getMessage());
         m.append("\nTo provide them: put the four files (plain or .gz) in ").append(target)
                 .append(", or in the ").append(spec.folder()).append("/ folder of a directory named by the")
                 .append(" MINIBATCH_DATA environment variable, or pass their folder to load(dir).");
@@ -119,7 +113,9 @@ final class Locator {
             m.append(" They are published at ").append(spec.mirrors().get(0)).append('.');
         }
         DatasetNotFoundException e = new DatasetNotFoundException(m.toString());
-        failures.forEach(e::addSuppressed);
+        if (failure != null) {
+            e.initCause(failure);
+        }
         return e;
     }
 }

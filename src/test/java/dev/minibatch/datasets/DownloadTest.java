@@ -150,7 +150,8 @@ class DownloadTest {
         assertTrue(m.contains("truncated: 206 of the published 412 bytes"), m);
         assertTrue(m.contains("HTTP status 404"), m);
         assertTrue(m.contains(mirror("truncated") + "train-images-idx3-ubyte.gz"), m);
-        assertEquals(4, e.getSuppressed().length, "one failure per file");
+        assertEquals(5, e.getCause().getSuppressed().length, "one failure per mirror");
+        assertTrue(m.contains("missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"), m);
         assertEquals(List.of(), listing(dir), "no file, whole or partial, is left behind");
     }
 
