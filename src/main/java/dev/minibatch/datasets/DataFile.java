@@ -16,8 +16,11 @@ import java.util.zip.GZIPInputStream;
  */
 final class DataFile implements Closeable {
     private static final int BUFFER = 1 << 16;
-    /** Large payloads grow from here as their bytes arrive, so a size claimed by a header costs nothing. */
-    private static final int FIRST_CHUNK = 64 << 20;
+    /**
+     * Payloads grow from here, doubling as their bytes arrive, so that a size claimed by a header costs
+     * nothing until the bytes are there (at 64 MiB, a 50-byte gzip file claiming 2^31 bytes took 64 MiB).
+     */
+    private static final int FIRST_CHUNK = 256 << 10;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Path file;
@@ -97,7 +100,8 @@ final class DataFile implements Closeable {
     /** Reads exactly {@code n} bytes; memory grows with the bytes that actually arrive. */
     byte[] readBytes(long n, String what) throws IOException {
         if (n < 0 || n > MAX_ARRAY) {
-            throw error(offset, what + " of " + n + " bytes is more than a Java array can hold");
+            throw error(offset, what + " of " + Long.toUnsignedString(n)
+                    + " bytes is more than a Java array can hold");
         }
         long remaining = remainingIfKnown();
         if (remaining >= 0 && n > remaining) {

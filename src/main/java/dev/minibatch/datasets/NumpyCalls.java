@@ -130,7 +130,11 @@ final class NumpyCalls {
                 throw fail("array shape " + describe(shapeList) + " is not a tuple of sizes");
             }
             shape[i] = (int) (long) v;
-            count = Math.min(count * v, Long.MAX_VALUE / 16);
+            // Both factors stay below 2^31, so the product cannot overflow; a zero size still gives zero.
+            count = Math.min(count * v, Integer.MAX_VALUE + 1L);
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw fail("array shape " + Arrays.toString(shape) + " has more elements than a Java array holds");
         }
         boolean fortran = Boolean.TRUE.equals(st.get(2)) || Long.valueOf(1).equals(st.get(2));
         if (fortran && shape.length > 1) {

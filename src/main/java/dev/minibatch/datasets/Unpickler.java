@@ -7,9 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,13 +17,13 @@ import java.util.Map;
  * {@code _codecs.encode}) and refuses every other, before anything is called. It reads the binary opcodes
  * of protocols 1 to 4 that numpy arrays and the containers around them use, from Python 2 (byte strings)
  * and Python 3 alike; every value it builds is a tuple or list ({@link List}), dict, string, byte array,
- * number, boolean, None (null) or {@link NdArray}. Stack, memo and containers are bounded.
+ * number, boolean, None (null) or {@link NdArray}. Stack, memo and containers are bounded, and containers
+ * are never recursive ({@link PickleContainers}).
  */
 final class Unpickler {
     private static final int MAX_STACK = 1 << 20;
     private static final int MAX_MARKS = 1 << 10;
     private static final int MAX_MEMO = 1 << 20;
-    private static final long MAX_ELEMENTS = 1 << 24;
     private static final int MAX_GLOBAL_NAME = 256;
 
     private final DataFile in;
@@ -33,9 +31,9 @@ final class Unpickler {
     private final int[] marks = new int[MAX_MARKS];
     private int markDepth;
     private final Map<Long, Object> memo = new HashMap<>();
-    private long elements;
     private long at;
     private final NumpyCalls numpy;
+    private final PickleContainers containers = new PickleContainers(this::fail);
 
     private Unpickler(DataFile in) {
         this.in = in;
@@ -96,13 +94,13 @@ final class Unpickler {
             case 'X' -> push(payload(readLongLE(4, "a length"), false));
             case 0x8c -> push(payload(readLongLE(1, "a length"), false));
             case 0x8d -> push(payload(readLongLE(8, "a length"), false));
-            case ')' -> push(tuple(List.of()));
-            case 't' -> push(tuple(popMark()));
-            case 0x85, 0x86, 0x87 -> push(tuple(popN(op - 0x84)));
-            case ']' -> push(new ArrayList<>());
-            case 'a' -> append(List.of(pop()));
+            case ')' -> push(containers.tuple(new ArrayList<>()));
+            case 't' -> push(containers.tuple(popMark()));
+            case 0x85, 0x86, 0x87 -> push(containers.tuple(popN(op - 0x84)));
+            case ']' -> push(containers.list());
+            case 'a' -> append(popN(1));
             case 'e' -> append(popMark());
-            case '}' -> push(new LinkedHashMap<>());
+            case '}' -> push(containers.dict());
             case 's' -> setItems(popN(2));
             case 'u' -> setItems(popMark());
             case 'q' -> put(readLongLE(1, "a memo index"));
@@ -160,13 +158,6 @@ final class Unpickler {
         List<Object> items = new ArrayList<>(top);
         top.clear();
         return items;
-    }
-
-    private void count(long n) throws DatasetFormatException {
-        elements += n;
-        if (elements > MAX_ELEMENTS) {
-            throw fail("pickle builds more than " + MAX_ELEMENTS + " container elements");
-        }
     }
 
     private Object top() throws DatasetFormatException {
@@ -246,34 +237,13 @@ final class Unpickler {
         }
     }
 
-    private List<Object> tuple(List<Object> items) throws DatasetFormatException {
-        count(items.size());
-        return Collections.unmodifiableList(items);
-    }
-
+    /** APPEND(S) and SETITEM(S): the items are off the stack, the container they go into is on top. */
     private void append(List<Object> items) throws DatasetFormatException {
-        if (!(top() instanceof ArrayList<?> list)) {
-            throw fail("APPEND to a " + NumpyCalls.typeName(top()) + ", not a list");
-        }
-        count(items.size());
-        @SuppressWarnings("unchecked")
-        List<Object> target = (List<Object>) list;
-        target.addAll(items);
+        containers.append(top(), items);
     }
 
     private void setItems(List<Object> pairs) throws DatasetFormatException {
-        if (pairs.size() % 2 != 0) {
-            throw fail("SETITEMS with an odd number of values");
-        }
-        if (!(top() instanceof LinkedHashMap<?, ?> map)) {
-            throw fail("SETITEM on a " + NumpyCalls.typeName(top()) + ", not a dict");
-        }
-        count(pairs.size() / 2);
-        @SuppressWarnings("unchecked")
-        Map<Object, Object> target = (Map<Object, Object>) map;
-        for (int i = 0; i < pairs.size(); i += 2) {
-            target.put(pairs.get(i), pairs.get(i + 1));
-        }
+        containers.setItems(top(), pairs);
     }
 
     private void put(long index) throws DatasetFormatException {

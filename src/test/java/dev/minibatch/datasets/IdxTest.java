@@ -1,5 +1,6 @@
 package dev.minibatch.datasets;
 
+import dev.minibatch.Fuzzing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,26 @@ class IdxTest {
         refused(write("big.gz", gzip(big)), 3, "truncated", "ends after 100 of the 1568000000 bytes");
         byte[] unsigned = idx(new int[] {-1, 28, 28}, new byte[0]);
         refused(write("unsigned", unsigned), 3, "4294967295");
+    }
+
+    /** Found by GzipFuzzTest: a 55-byte gzip file claiming 2 billion labels made the reader allocate 64 MiB. */
+    @Test
+    void headersClaimingBillionsOfBytesCostOnlyTheBytesThatArrive() throws IOException {
+        byte[] labels = idx(new int[] {2_000_000_000}, new byte[3]);
+        byte[] images = idx(new int[] {2_000_000, 28, 28}, new byte[100]);
+        byte[] overflowing = idx(new int[] {1 << 30, 28, 28}, new byte[100]);
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path l = write("labels" + gzip, gzip ? gzip(labels) : labels);
+            assertTrue(assertThrows(DatasetFormatException.class, () -> Idx.read(l, 1, "labels")).getMessage()
+                    .contains("2000000000 bytes"));
+            Fuzzing.loadsOrRefuses(DatasetFormatException.class, labels.length, () -> Idx.read(l, 1, "labels"));
+            Path i = write("images" + gzip, gzip ? gzip(images) : images);
+            refused(i, 3, "truncated", "1568000000 bytes");
+            Fuzzing.loadsOrRefuses(DatasetFormatException.class, images.length, () -> Idx.read(i, 3, "images"));
+            Path o = write("overflowing" + gzip, gzip ? gzip(overflowing) : overflowing);
+            refused(o, 3, "sizes [1073741824, 28] make more than 2147483647 bytes");
+            Fuzzing.loadsOrRefuses(DatasetFormatException.class, images.length, () -> Idx.read(o, 3, "images"));
+        }
     }
 
     @Test
