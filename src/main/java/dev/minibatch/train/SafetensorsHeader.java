@@ -52,7 +52,7 @@ final class SafetensorsHeader {
     // ---- writing --------------------------------------------------------------------------------
 
     /** The header's bytes, padded with spaces to a multiple of 8 as the reference implementation does. */
-    static byte[] build(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    static byte[] build(Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode root = HeaderJson.JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(METADATA_KEY);
@@ -76,7 +76,7 @@ final class SafetensorsHeader {
             info.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
-        byte[] json = root.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json = HeaderJson.JSON.writeValueAsBytes(root);
         int padded = (json.length + 7) / 8 * 8;
         byte[] header = new byte[padded];
         System.arraycopy(json, 0, header, 0, json.length);
