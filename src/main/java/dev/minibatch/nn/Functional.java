@@ -21,7 +21,7 @@ public final class Functional {
         float[] v = x.storage();
         float[] y = new float[v.length];
         r.forEach((base, stride) -> {
-            float m = r.max(v, base, stride);
+            float m = r.shift(v, base, stride);
             double s = 0;
             for (int k = 0; k < r.n; k++) {
                 float e = (float) Math.exp(v[base + k * stride] - m);
@@ -56,9 +56,11 @@ public final class Functional {
         float[] v = x.storage();
         float[] y = new float[v.length];
         r.forEach((base, stride) -> {
-            float lse = r.logsumexp(v, base, stride);
+            // (x - m) - log(sum) rather than x - (m + log(sum)): near 1000, float32 steps are 6e-5 apart.
+            float m = r.shift(v, base, stride);
+            float logSum = r.logSumShifted(v, base, stride, m);
             for (int k = 0; k < r.n; k++) {
-                y[base + k * stride] = v[base + k * stride] - lse;
+                y[base + k * stride] = (v[base + k * stride] - m) - logSum;
             }
         });
         return Autograd.record(Tensor.wrap(y, x.shape()), g -> {
@@ -114,12 +116,14 @@ public final class Functional {
         int n = t.length;
         int c = logits.size(1);
         float[] v = logits.storage();
-        float[] lse = new float[n];
+        float[] shift = new float[n];
+        float[] logSum = new float[n];
         double s = 0;
         Rows r = Rows.of("crossEntropy", logits, 1);
         for (int i = 0; i < n; i++) {
-            lse[i] = r.logsumexp(v, i * c, 1);
-            s += lse[i] - v[i * c + t[i]];
+            shift[i] = r.shift(v, i * c, 1);
+            logSum[i] = r.logSumShifted(v, i * c, 1, shift[i]);
+            s += logSum[i] - (v[i * c + t[i]] - shift[i]);
         }
         return Autograd.record(Tensor.scalar((float) (s / n)), g -> {
             float[] gx = new float[v.length];
@@ -127,7 +131,7 @@ public final class Functional {
             for (int i = 0; i < n; i++) {
                 int row = i * c;
                 for (int k = 0; k < c; k++) {
-                    gx[row + k] = (float) Math.exp(v[row + k] - lse[i]) * scale;
+                    gx[row + k] = (float) Math.exp((v[row + k] - shift[i]) - logSum[i]) * scale;
                 }
                 gx[row + t[i]] -= scale;
             }

@@ -59,14 +59,18 @@ final class Rows {
         return m;
     }
 
-    /** {@code m + log(sum(exp(x - m)))}; an infinite max is not subtracted, which would give inf - inf = NaN. */
-    float logsumexp(float[] v, int base, int stride) {
+    /** The row's max, or 0 where it is infinite: subtracting an infinite max would give inf - inf = NaN. */
+    float shift(float[] v, int base, int stride) {
         float m = max(v, base, stride);
-        float shift = Float.isInfinite(m) ? 0f : m;
+        return Float.isInfinite(m) ? 0f : m;
+    }
+
+    /** {@code log(sum(exp(x - shift)))}: every term is at most 1, so the sum neither overflows nor vanishes. */
+    float logSumShifted(float[] v, int base, int stride, float shift) {
         double s = 0;
         for (int k = 0; k < n; k++) {
             s += Math.exp(v[base + k * stride] - shift);
         }
-        return (float) (Math.log(s) + shift);
+        return (float) Math.log(s);
     }
 }

@@ -78,10 +78,10 @@ final class TensorFormat {
         int stride = Shapes.inner(shape, d);
         sb.append('[');
         boolean last = d == shape.length - 1;
-        int perLine = Math.max(1, (LINE_WIDTH - indent) / (f.width + 2));
+        int perLine = Math.max(1, (LINE_WIDTH - (indent - 1)) / (f.width + 2));
         for (int i = 0; i < n; i++) {
             if (summarize && n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
-                sb.append(last ? "..., " : "...,\n" + " ".repeat(indent) + (shape.length - d > 2 ? "\n" + " ".repeat(indent) : ""));
+                sb.append(last ? " ..., " : "...," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent));
                 i = n - EDGE_ITEMS;
             }
             if (last) {
@@ -128,9 +128,12 @@ final class TensorFormat {
             }
             intMode = ints;
             sciMode = floating && anyFinite && (intMode ? maxAbs > 1e8 : maxAbs / minAbs > 1000 || maxAbs > 1e8);
+            // As PyTorch: the width comes from the non-zero finite values only (and from every int).
             int w = 1;
             for (float x : shown) {
-                w = Math.max(w, raw(x).length());
+                if (!floating || (Float.isFinite(x) && x != 0)) {
+                    w = Math.max(w, raw(x).length());
+                }
             }
             width = w;
         }

@@ -1,0 +1,17 @@
+package dev.minibatch.data;
+
+import dev.minibatch.tensor.Generator;
+import dev.minibatch.tensor.Minibatch;
+
+/** A fresh generator seeded from the default one, as PyTorch's samplers do when given no generator. */
+final class Seeds {
+    private Seeds() {
+    }
+
+    static Generator fromDefault() {
+        Generator d = Minibatch.defaultGenerator();
+        synchronized (d) {
+            return new Generator(d.nextLong());
+        }
+    }
+}

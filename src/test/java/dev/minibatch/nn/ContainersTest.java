@@ -1,0 +1,64 @@
+package dev.minibatch.nn;
+
+import dev.minibatch.Fixtures;
+import dev.minibatch.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ContainersTest {
+    @Test
+    void sequentialAppliesItsModulesInOrder() {
+        Linear l1 = new Linear(4, 3);
+        Linear l2 = new Linear(3, 2);
+        Sequential model = new Sequential(l1, new ReLU(), l2);
+        Tensor x = Tensor.randn(5, 4);
+        Fixtures.assertClose(l2.forward(l1.forward(x).relu()), model.forward(x), 0, 0, "l2(relu(l1(x)))");
+        assertEquals(3, model.size());
+        assertSame(l2, model.get(2));
+        assertSame(l2, model.get(-1));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> model.get(3));
+        assertEquals("index 3 is out of range for Sequential of size 3", e.getMessage());
+    }
+
+    @Test
+    void sequentialAppendAddsTheNextNumber() {
+        Sequential model = new Sequential(new Linear(4, 3)).append(new ReLU());
+        assertEquals(List.of("0", "1"), List.copyOf(model.namedChildren().keySet()));
+    }
+
+    @Test
+    void moduleListAddsGetsAndIterates() {
+        Linear a = new Linear(2, 2);
+        ReLU b = new ReLU();
+        ModuleList list = new ModuleList(a).add(b);
+        assertEquals(2, list.size());
+        assertSame(a, list.get(0));
+        assertSame(b, list.get(-1));
+        List<Module> seen = new ArrayList<>();
+        list.forEach(seen::add);
+        assertEquals(List.of(a, b), seen);
+        assertEquals(List.of("0.weight", "0.bias"), List.copyOf(list.namedParameters().keySet()));
+        assertThrows(IndexOutOfBoundsException.class, () -> list.get(2));
+        assertThrows(UnsupportedOperationException.class, () -> list.forward(Tensor.zeros(1, 2)));
+    }
+
+    @Test
+    void flattenKeepsTheBatchDimensionByDefault() {
+        Tensor x = Tensor.randn(2, 3, 4);
+        assertArrayEquals(new int[] {2, 12}, new Flatten().forward(x).shape());
+        assertArrayEquals(new int[] {6, 4}, new Flatten(0, 1).forward(x).shape());
+        assertArrayEquals(x.toFloatArray(), new Flatten().forward(x).toFloatArray());
+    }
+
+    @Test
+    void reluZeroesNegatives() {
+        assertArrayEquals(new float[] {0, 0, 2}, new ReLU().forward(Tensor.of(new float[] {-1, 0, 2})).toFloatArray());
+    }
+}
