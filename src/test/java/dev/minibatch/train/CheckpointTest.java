@@ -109,6 +109,15 @@ class CheckpointTest {
     }
 
     @Test
+    void historyRoundTripsExactlyEvenWhenADivergedEpochIsInIt() throws IOException {
+        Run run = new Run(3);
+        History h = History.of(List.of(new EpochResult(1, 0.1 + 0.2, 1.0 / 3, 0.9687, 2.5e-3),
+                new EpochResult(2, Double.NaN, Double.POSITIVE_INFINITY, 0.1, 1)));
+        Checkpoint.save(dir, run.model, run.optimizer, run.dls.generator(), h, Map.of());
+        assertEquals(h.epochs(), Checkpoint.load(dir).history().epochs());
+    }
+
+    @Test
     void checkpointForAnotherModelIsRefusedWithTheDifferences() throws IOException {
         Run run = new Run(3);
         run.learner.addCallbacks(run.checkpoints(dir)).fit(1);
