@@ -67,7 +67,7 @@ public final class Learner {
     /**
      * Trains {@code epochs} more epochs and returns the whole history. A callback that throws
      * {@link StopTrainingException} ends the run early; the history then holds the epochs completed and
-     * the reason.
+     * the reason. Any other exception (a failing model, a full disk) propagates as it is.
      */
     public History fit(int epochs) {
         if (epochs < 0) {
