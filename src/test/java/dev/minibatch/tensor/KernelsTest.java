@@ -36,18 +36,21 @@ class KernelsTest {
 
     @Test
     void gemmMatchesADoublePrecisionProductInEveryLayout() {
-        int[] sizes = {1, 3, 17, 65};
+        // Around the tile (6 rows, 16 and 64 columns), the gather (8 steps) and the slice (128 steps).
+        int[] sides = {1, 3, 6, 7, 17, 65};
+        int[] depths = {1, 7, 8, 9, 17, 129};
         for (Kernels kern : BOTH) {
-            for (int m : sizes) {
-                for (int n : sizes) {
-                    for (int k : sizes) {
+            for (int m : sides) {
+                for (int n : sides) {
+                    for (int k : depths) {
                         checkAllLayouts(kern, m, n, k);
                     }
                 }
             }
-            // The lesson's products (x·W1ᵀ, dW1 = gᵀ·x, the second layer's) and tile-sized ones.
+            // The lesson's products (x·W1ᵀ, dW1 = gᵀ·x, the second layer's), whole tiles, and a product cut
+            // into four tasks with partial panels on both edges.
             int[][] shapes = {{50, 50, 784}, {50, 784, 50}, {784, 50, 50}, {50, 10, 50}, {10, 50, 50},
-                {50, 50, 10}, {64, 64, 64}, {4, 64, 128}, {129, 257, 300}};
+                {50, 50, 10}, {64, 64, 64}, {12, 128, 128}, {260, 300, 140}};
             for (int[] s : shapes) {
                 checkAllLayouts(kern, s[0], s[1], s[2]);
             }
