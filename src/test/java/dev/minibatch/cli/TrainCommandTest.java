@@ -3,6 +3,7 @@ package dev.minibatch.cli;
 import dev.minibatch.Fixtures;
 import dev.minibatch.tensor.Tensor;
 import dev.minibatch.train.Safetensors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +77,16 @@ class TrainCommandTest {
             assertArrayEquals(a.get(name).toFloatArray(), c.get(name).toFloatArray(), name + ": resumed");
         }
         assertEquals(3, Files.readAllLines(stopped.resolve("metrics.csv")).size(), "each epoch logged once");
+    }
+
+    @Test
+    void fashionMnistTrainsWithTheSameCommand(@TempDir Path dir) {
+        // Debian's dataset-fashion-mnist puts the files here; .ci/run installs it.
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        CliRun run = CliRun.of("train", "--dataset", "fashion-mnist", "--epochs", "1", "--out", dir.toString(), "--quiet");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(lastAccuracy(run.out()) > 0.7f, "one epoch on Fashion-MNIST\n" + run.out());
     }
 
     @Test
