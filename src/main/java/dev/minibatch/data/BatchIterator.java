@@ -5,9 +5,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -24,7 +22,7 @@ public final class BatchIterator<B> implements Iterator<B>, AutoCloseable {
 
     private final Iterator<int[]> batches;
     private final Function<int[], ? extends B> fetch;
-    private final ExecutorService workers;
+    private final Workers workers;
     private final int prefetch;
     private final ArrayDeque<Pending<B>> inFlight = new ArrayDeque<>();
     private int drawn;
@@ -35,7 +33,7 @@ public final class BatchIterator<B> implements Iterator<B>, AutoCloseable {
     }
 
     /** @param workers null to fetch on the calling thread */
-    BatchIterator(Iterator<int[]> batches, Function<int[], ? extends B> fetch, ExecutorService workers,
+    BatchIterator(Iterator<int[]> batches, Function<int[], ? extends B> fetch, Workers workers,
                   int prefetch) {
         this.batches = batches;
         this.fetch = fetch;
@@ -130,9 +128,8 @@ public final class BatchIterator<B> implements Iterator<B>, AutoCloseable {
             p.result().cancel(true);
         }
         inFlight.clear();
-        workers.shutdownNow();
         try {
-            workers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            workers.stop(CLOSE_WAIT_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

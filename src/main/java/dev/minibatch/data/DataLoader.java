@@ -4,11 +4,6 @@ import dev.minibatch.tensor.Generator;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -31,7 +26,6 @@ import java.util.function.Function;
  */
 public final class DataLoader<B> implements Iterable<B> {
     /** How long an idle worker waits for a batch before it ends, so an abandoned epoch leaves no thread. */
-    private static final long WORKER_KEEP_ALIVE_MS = 1000;
     private static final AtomicInteger LOADERS = new AtomicInteger();
 
     private final BatchSampler batchSampler;
@@ -78,23 +72,11 @@ public final class DataLoader<B> implements Iterable<B> {
         if (current != null) {
             current.close("its DataLoader started a new epoch");
         }
-        ExecutorService workers = numWorkers == 0 ? null : newWorkers();
+        Workers workers = numWorkers == 0 ? null : new Workers(numWorkers, threadPrefix);
         current = new BatchIterator<>(batchSampler.iterator(), fetch, workers, numWorkers * prefetchFactor);
         return current;
     }
 
-    private ExecutorService newWorkers() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory daemons = r -> {
-            Thread t = new Thread(r, threadPrefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(numWorkers, numWorkers, WORKER_KEEP_ALIVE_MS,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemons);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
 
     /**
      * The options of {@code torch.utils.data.DataLoader}, checked together by {@link #build()} with

@@ -3,6 +3,8 @@ package dev.minibatch.tensor;
 /**
  * The numeric kernels on flat row-major float arrays. Every op that does real arithmetic goes through
  * here, so that a faster implementation replaces {@link PlainKernels} without touching anything else.
+ * {@link VectorKernels} (the Vector API) is used where the {@code jdk.incubator.vector} module is present.
+ * Both give the same results to rounding; the elementwise kernels give bit-identical ones.
  */
 interface Kernels {
 
@@ -16,15 +18,19 @@ interface Kernels {
     /**
      * {@code C = op(A)·op(B)} (or {@code C += ...} when accumulating), C being [m, n] at {@code cOff}.
      * A is [m, k], or [k, m] read transposed when {@code transA}; B is [k, n], or [n, k] read transposed
-     * when {@code transB}. Transposes are never materialised.
+     * when {@code transB}. Transposes are never materialised. Large products are split over
+     * {@link Parallel}'s threads; the result does not depend on how many there are.
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
 
-    /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. */
+    /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 
-    /** {@code out[c] (+)= sum_r a[r, c]}: the bias gradient. */
+    /** {@code out[r, c] = relu(a[r, c] + row[c])}: a linear layer's bias add and its ReLU in one pass. */
+    void addRowVectorRelu(float[] a, float[] row, float[] out, int rows, int cols);
+
+    /** {@code out[c] (+)= sum_r a[r, c]}, summed in order of r: the bias gradient. */
     void sumRows(float[] a, float[] out, int rows, int cols, boolean accumulate);
 
     /** {@code y += alpha * x}. */
@@ -34,8 +40,47 @@ interface Kernels {
 
     void mul(float[] a, float[] b, float[] out, int n);
 
+    /** {@code max(a, 0)}; NaN stays NaN, as in PyTorch. */
     void relu(float[] a, float[] out, int n);
 
     /** {@code out = y > 0 ? g : 0}, with y the ReLU's output. */
     void reluBackward(float[] y, float[] g, float[] out, int n);
+
+    /**
+     * Softmax cross entropy of each row of {@code x} [n, c] against its class {@code target[i]}:
+     * {@code loss[i] = log(sum(exp(x_i - m_i))) - (x_i[t_i] - m_i)}, m_i the row's max (the log-sum-exp
+     * trick); and, unless {@code grad} is null, {@code grad_i = (softmax(x_i) - onehot(t_i)) * scale}
+     * from the same exponentials. One implementation serves both kernel sets: its n·c exponentials cost
+     * little beside the matrix product that made the logits, and rows of ten classes fill no vector.
+     */
+    default void softmaxCrossEntropy(float[] x, int[] target, int n, int c, float[] loss, float[] grad,
+                                     float scale) {
+        for (int i = 0; i < n; i++) {
+            int o = i * c;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                max = Math.max(max, x[o + j]);
+            }
+            // An infinite max is not subtracted: inf - inf would be NaN.
+            float shift = Float.isInfinite(max) ? 0f : max;
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                double e = Math.exp(x[o + j] - shift);
+                sum += e;
+                if (grad != null) {
+                    grad[o + j] = (float) e;
+                }
+            }
+            // (x - m) - log(sum) rather than x - (m + log(sum)): near 1000, float32 steps are 6e-5 apart.
+            float logSum = (float) Math.log(sum);
+            loss[i] = logSum - (x[o + target[i]] - shift);
+            if (grad != null) {
+                float f = (float) (scale / sum);
+                for (int j = 0; j < c; j++) {
+                    grad[o + j] *= f;
+                }
+                grad[o + target[i]] -= scale;
+            }
+        }
+    }
 }

@@ -1,9 +1,43 @@
 package dev.minibatch.tensor;
 
-/** Lazily picks the kernel implementation once, on first use. */
+/**
+ * Picks the kernels once, on first use: the Vector API ones when the {@code jdk.incubator.vector} module
+ * is in the boot layer (the launcher, the tests and the benchmarks add it), else the plain ones.
+ * {@code -Dminibatch.kernels=plain|vector} forces a choice. {@link VectorKernels} is only named through
+ * reflection, so that a JVM without the module never loads a class that refers to it.
+ */
 final class KernelsHolder {
-    static final Kernels INSTANCE = new PlainKernels();
+    static final String PROPERTY = "minibatch.kernels";
+    static final Kernels INSTANCE = select(System.getProperty(PROPERTY, "auto"));
 
     private KernelsHolder() {
+    }
+
+    static Kernels select(String choice) {
+        boolean vectorPresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        switch (choice) {
+            case "plain":
+                return new PlainKernels();
+            case "vector":
+                if (!vectorPresent) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=vector needs the Vector API: run java "
+                            + "with --add-modules jdk.incubator.vector");
+                }
+                return vector();
+            case "auto":
+                return vectorPresent ? vector() : new PlainKernels();
+            default:
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice
+                        + ": expected plain, vector or auto");
+        }
+    }
+
+    private static Kernels vector() {
+        try {
+            return (Kernels) Class.forName("dev.minibatch.tensor.VectorKernels")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the Vector API kernels", e);
+        }
     }
 }

@@ -56,6 +56,11 @@ final class Linalg {
 
     /** {@code x·wᵀ + b}: x [batch, in], w [out, in] (PyTorch's layout), b [out] or null. */
     static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        return linear(x, w, bias, false);
+    }
+
+    /** {@code x·wᵀ + b}, then its ReLU when {@code relu}: one pass over the output, one graph node. */
+    static Tensor linear(Tensor x, Tensor w, Tensor bias, boolean relu) {
         int[] sx = x.shapeRef();
         int[] sw = w.shapeRef();
         if (sx.length != 2 || sw.length != 2 || sx[1] != sw[1]) {
@@ -75,11 +80,20 @@ final class Linalg {
         Kernels kern = Kernels.get();
         float[] o = new float[m * n];
         kern.gemm(false, true, m, n, k, xv, 0, wv, 0, o, 0, false);
-        if (bias != null) {
+        if (bias != null && relu) {
+            kern.addRowVectorRelu(o, bias.requireFloat("linear"), o, m, n);
+        } else if (bias != null) {
             kern.addRowVector(o, bias.requireFloat("linear"), o, m, n);
+        } else if (relu) {
+            kern.relu(o, o, o.length);
         }
         Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
-        return Autograd.record(new Tensor(o, new int[] {m, n}), g -> {
+        return Autograd.record(new Tensor(o, new int[] {m, n}), gOut -> {
+            float[] g = gOut;
+            if (relu) {
+                g = new float[gOut.length];
+                kern.reluBackward(o, gOut, g, g.length);
+            }
             if (x.requiresGrad()) {
                 float[] gx = new float[m * k];
                 kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx, 0, false);

@@ -1,6 +1,13 @@
 package dev.minibatch.tensor;
 
-/** Plain-Java kernels: the reference implementation, and the fallback where the Vector API is absent. */
+import java.util.Arrays;
+
+/**
+ * Plain-Java kernels: the reference implementation, and the fallback where the Vector API is absent.
+ * C2 vectorises a loop only when all its arrays are indexed with the same offset; where a row of a
+ * matrix meets a vector (the bias add, the bias gradient) the row is first copied to a zero-offset
+ * scratch row with {@link System#arraycopy}, which is itself vectorised.
+ */
 final class PlainKernels implements Kernels {
 
     @Override
@@ -11,74 +18,58 @@ final class PlainKernels implements Kernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        if (!accumulate) {
-            java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-        }
-        if (!transB) {
-            // i-p-j order: the inner loop walks rows of B and C contiguously.
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * n;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                    if (av == 0f) {
-                        continue;
-                    }
-                    int bp = bOff + p * n;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j];
-                    }
-                }
-            }
-        } else {
-            // B is [n, k]: each C entry is a dot product of two contiguous rows.
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * n;
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * k;
-                    float s = 0f;
-                    if (transA) {
-                        for (int p = 0; p < k; p++) {
-                            s += a[aOff + p * m + i] * b[bj + p];
-                        }
-                    } else {
-                        int ai = aOff + i * k;
-                        for (int p = 0; p < k; p++) {
-                            s += a[ai + p] * b[bj + p];
-                        }
-                    }
-                    c[ci + j] += s;
-                }
-            }
-        }
+        PlainGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
     }
 
     @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
+        float[] s = new float[cols];
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
+            System.arraycopy(a, r * cols, s, 0, cols);
             for (int c = 0; c < cols; c++) {
-                out[o + c] = a[o + c] + row[c];
+                s[c] += row[c];
             }
+            System.arraycopy(s, 0, out, r * cols, cols);
+        }
+    }
+
+    @Override
+    public void addRowVectorRelu(float[] a, float[] row, float[] out, int rows, int cols) {
+        float[] s = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * cols, s, 0, cols);
+            for (int c = 0; c < cols; c++) {
+                s[c] = Math.max(s[c] + row[c], 0f);
+            }
+            System.arraycopy(s, 0, out, r * cols, cols);
         }
     }
 
     @Override
     public void sumRows(float[] a, float[] out, int rows, int cols, boolean accumulate) {
         if (!accumulate) {
-            java.util.Arrays.fill(out, 0, cols, 0f);
+            Arrays.fill(out, 0, cols, 0f);
         }
+        float[] s = new float[cols];
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
+            System.arraycopy(a, r * cols, s, 0, cols);
             for (int c = 0; c < cols; c++) {
-                out[c] += a[o + c];
+                out[c] += s[c];
             }
         }
     }
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
+        if (xOff == yOff) {
+            // One offset for both arrays: the loop C2 vectorises (the common case, whole tensors).
+            for (int i = xOff; i < xOff + n; i++) {
+                y[i] += alpha * x[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] += alpha * x[xOff + i];
+            }
         }
     }
 
@@ -99,7 +90,7 @@ final class PlainKernels implements Kernels {
     @Override
     public void relu(float[] a, float[] out, int n) {
         for (int i = 0; i < n; i++) {
-            out[i] = a[i] < 0f ? 0f : a[i]; // NaN passes through, as in PyTorch
+            out[i] = Math.max(a[i], 0f);
         }
     }
 

@@ -1,0 +1,148 @@
+package dev.minibatch.cli;
+
+import dev.minibatch.datasets.Splits;
+import dev.minibatch.nn.Functional;
+import dev.minibatch.nn.Sequential;
+import dev.minibatch.optim.SGD;
+import dev.minibatch.tensor.Minibatch;
+import dev.minibatch.train.Callback;
+import dev.minibatch.train.DataLoaders;
+import dev.minibatch.train.EpochResult;
+import dev.minibatch.train.History;
+import dev.minibatch.train.Learner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code minibatch bench}: the work of {@code ../shared/bench/torch_fit.py --batched}, timed the same way (the
+ * training loop of each epoch, without validation), for the lesson's model and a wide one.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Trains the lesson's model (784-50-10, batch 50) and a wide one (784-800-10, batch 256) "
+                + "with SGD lr 0.5 and prints the median seconds per training epoch, the validation accuracy "
+                + "and the peak memory."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs per model (default: ${DEFAULT-VALUE}).")
+    int epochs = 5;
+
+    @Option(names = "--models", split = ",", defaultValue = "lesson,wide", description = "lesson, wide or both (default: ${DEFAULT-VALUE}).")
+    List<String> models = List.of("lesson", "wide");
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Data loading threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    long seed = 1;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (threads != null) {
+            Minibatch.setNumThreads(threads);
+        }
+        Splits splits = data.load();
+        for (String m : models) {
+            switch (m) {
+                case "lesson" -> run(out, splits, "lesson", 50, 50);
+                case "wide" -> run(out, splits, "wide", 800, 256);
+                default -> throw new IllegalArgumentException("unknown model '" + m + "' (expected lesson or wide)");
+            }
+        }
+        return 0;
+    }
+
+    private void run(PrintWriter out, Splits splits, String name, int hidden, int batchSize) {
+        Minibatch.manualSeed(seed);
+        Sequential model = ModelFiles.mlp(784, List.of(hidden), 10);
+        SGD opt = SGD.builder(model.parameters()).lr(0.5f).build();
+        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), batchSize, seed, workers);
+        TrainTimer timer = new TrainTimer();
+        resetPeaks();
+        History h = Learner.fit(epochs, model, Functional::crossEntropy, opt, dls.train(), dls.valid(), timer);
+        double[] t = timer.seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = t[t.length / 2];
+        double acc = h.last().map(EpochResult::validAccuracy).orElse(Double.NaN);
+        out.println(String.format(Locale.ROOT, "%-6s 784-%d-10 batch %d, %d epochs: median train epoch %.3f s "
+                        + "(all: %s), valid_acc %.4f, peak heap %d MB, peak RSS %s MB, kernels %s, threads %d",
+                name, hidden, batchSize, epochs, median, Arrays.toString(timer.rounded()), acc, peakHeapMb(),
+                peakRssMb(), Minibatch.kernels(), Minibatch.getNumThreads()));
+        out.flush();
+    }
+
+    /** Times each epoch's training loop, from its start to the end of its last batch (validation excluded). */
+    private static final class TrainTimer implements Callback {
+        final List<Double> seconds = new ArrayList<>();
+        long start;
+        long lastBatchEnd;
+
+        @Override
+        public void onEpochStart(int epoch, int batches) {
+            start = System.nanoTime();
+        }
+
+        @Override
+        public void onBatchEnd(int epoch, int batch, float loss) {
+            lastBatchEnd = System.nanoTime();
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult result) {
+            seconds.add((lastBatchEnd - start) / 1e9);
+        }
+
+        double[] rounded() {
+            return seconds.stream().mapToDouble(s -> Math.round(s * 1000) / 1000.0).toArray();
+        }
+    }
+
+    private static void resetPeaks() {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum >> 20;
+    }
+
+    /** The process's peak resident set (VmHWM), where /proc tells it. */
+    private static String peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.toString(Long.parseLong(line.replaceAll("\\D", "")) >> 10);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "?";
+        }
+        return "?";
+    }
+}

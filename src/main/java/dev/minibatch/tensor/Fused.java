@@ -1,0 +1,71 @@
+package dev.minibatch.tensor;
+
+/**
+ * Ops that PyTorch composes from several but that run here as one kernel and one graph node, for the
+ * layers and losses that dominate a training step. Each gives the same values and gradients as its
+ * composition, to rounding.
+ */
+public final class Fused {
+    private Fused() {
+    }
+
+    /** {@code relu(x·wᵀ + b)}: a {@code Linear} followed by a {@code ReLU}; {@code bias} may be null. */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return Linalg.linear(x, weight, bias, true);
+    }
+
+    /**
+     * The mean over the batch of the cross entropy of {@code logits} [n, classes] against the int32 class
+     * indices {@code target} [n]: {@code nllLoss(logSoftmax(logits, 1), target)}. The forward pass also
+     * computes the gradient, {@code (softmax(logits) - onehot(target)) / n}, from the same exponentials;
+     * backward only scales it.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        int[] t = checkTarget(logits, target);
+        int n = t.length;
+        int c = logits.size(1);
+        float[] x = logits.requireFloat("crossEntropy");
+        float[] loss = new float[n];
+        float[] grad = Autograd.needsGrad(logits) ? new float[x.length] : null;
+        Kernels.get().softmaxCrossEntropy(x, t, n, c, loss, grad, 1f / n);
+        double sum = 0;
+        for (float l : loss) {
+            sum += l;
+        }
+        return Autograd.record(Tensor.scalar((float) (sum / n)), g -> {
+            if (g[0] == 1f) {
+                logits.accumulateGrad(grad);
+            } else {
+                float[] scaled = new float[grad.length];
+                Kernels.get().axpy(grad.length, g[0], grad, 0, scaled, 0);
+                logits.accumulateGrad(scaled);
+            }
+        }, logits);
+    }
+
+    /** Checks that {@code logits} is [n, classes] and {@code target} holds n ints in [0, classes). */
+    private static int[] checkTarget(Tensor logits, Tensor target) {
+        if (logits.dim() != 2) {
+            throw new IllegalArgumentException("crossEntropy: expected input of shape [batch, classes], got "
+                    + Shapes.str(logits.shapeRef()));
+        }
+        if (target.isFloat()) {
+            throw new IllegalArgumentException("crossEntropy: target must be an int32 tensor of class indices, "
+                    + "got float32");
+        }
+        if (target.dim() != 1 || target.size(0) != logits.size(0)) {
+            throw new IllegalArgumentException("crossEntropy: target of shape " + Shapes.str(target.shapeRef())
+                    + " does not match input of shape " + Shapes.str(logits.shapeRef())
+                    + " (expected [" + logits.size(0) + "])");
+        }
+        int[] t = target.intStorage();
+        int c = logits.size(1);
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] < 0 || t[i] >= c) {
+                throw new IllegalArgumentException("crossEntropy: target " + t[i] + " at position " + i
+                        + " is out of bounds for " + c + " classes (expected 0.." + (c - 1) + ")");
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.minibatch.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Matrix multiply in plain Java, for JVMs without the Vector API. The inner loop is
+ * {@code acc[j] += a * row[j]} over arrays that all start at index 0: C2 vectorises that, but not the same
+ * loop over a shared array with different row offsets ({@code c[c0 + j] += a * b[b0 + j]}), which runs
+ * four to eight times slower. So op(B) is first copied into zero-offset rows, a block of columns at a time,
+ * and each row of C is summed in a zero-offset accumulator before being copied out.
+ *
+ * <p>Each element of C is summed over k in order by exactly one task, whatever the number of threads.
+ */
+final class PlainGemm {
+    /** Columns per block: one row of the block is 1 KB, and k of them stay in L2. */
+    private static final int NB = 256;
+    /** Rows of C per task. */
+    private static final int MB = 64;
+    /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
+    static final long PARALLEL_MACS = 4_000_000L;
+
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[0][]);
+
+    private PlainGemm() {
+    }
+
+    static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, cOff, cOff + m * n, 0f);
+            }
+            return;
+        }
+        int colBlocks = (n + NB - 1) / NB;
+        int rowBlocks = (m + MB - 1) / MB;
+        float[][] rows = scratch(colBlocks * k);
+        boolean parallel = (long) m * n * k >= PARALLEL_MACS;
+        run(parallel, colBlocks, cb -> pack(cb, transB, n, k, b, bOff, rows));
+        run(parallel, rowBlocks * colBlocks, t -> {
+            int i0 = t / colBlocks * MB;
+            int cb = t % colBlocks;
+            block(i0, Math.min(m, i0 + MB), cb, transA, m, n, k, a, aOff, rows, c, cOff, accumulate);
+        });
+    }
+
+    private static void run(boolean parallel, int tasks, java.util.function.IntConsumer task) {
+        if (parallel) {
+            Parallel.forEach(tasks, task);
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    /** Rows {@code cb·k ..} of {@code rows} get op(B)[p, NB·cb ..], each starting at index 0. */
+    private static void pack(int cb, boolean transB, int n, int k, float[] b, int bOff, float[][] rows) {
+        int j0 = cb * NB;
+        int w = Math.min(NB, n - j0);
+        for (int p = 0; p < k; p++) {
+            float[] row = rows[cb * k + p];
+            if (transB) {
+                for (int j = 0; j < w; j++) {
+                    row[j] = b[bOff + (j0 + j) * k + p];
+                }
+            } else {
+                System.arraycopy(b, bOff + p * n + j0, row, 0, w);
+            }
+        }
+    }
+
+    /** Rows {@code i0 .. i1} of C in column block {@code cb}, four rows per pass over op(B). */
+    private static void block(int i0, int i1, int cb, boolean transA, int m, int n, int k, float[] a, int aOff,
+                              float[][] rows, float[] c, int cOff, boolean accumulate) {
+        int j0 = cb * NB;
+        int w = Math.min(NB, n - j0);
+        int base = cb * k;
+        float[] s0 = new float[w];
+        float[] s1 = new float[w];
+        float[] s2 = new float[w];
+        float[] s3 = new float[w];
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            Arrays.fill(s0, 0f);
+            Arrays.fill(s1, 0f);
+            Arrays.fill(s2, 0f);
+            Arrays.fill(s3, 0f);
+            for (int p = 0; p < k; p++) {
+                float a0 = at(a, aOff, transA, m, k, i, p);
+                float a1 = at(a, aOff, transA, m, k, i + 1, p);
+                float a2 = at(a, aOff, transA, m, k, i + 2, p);
+                float a3 = at(a, aOff, transA, m, k, i + 3, p);
+                float[] row = rows[base + p];
+                for (int j = 0; j < w; j++) {
+                    float bj = row[j];
+                    s0[j] += a0 * bj;
+                    s1[j] += a1 * bj;
+                    s2[j] += a2 * bj;
+                    s3[j] += a3 * bj;
+                }
+            }
+            store(s0, w, c, cOff + i * n + j0, accumulate);
+            store(s1, w, c, cOff + (i + 1) * n + j0, accumulate);
+            store(s2, w, c, cOff + (i + 2) * n + j0, accumulate);
+            store(s3, w, c, cOff + (i + 3) * n + j0, accumulate);
+        }
+        for (; i < i1; i++) {
+            Arrays.fill(s0, 0f);
+            for (int p = 0; p < k; p++) {
+                float a0 = at(a, aOff, transA, m, k, i, p);
+                float[] row = rows[base + p];
+                for (int j = 0; j < w; j++) {
+                    s0[j] += a0 * row[j];
+                }
+            }
+            store(s0, w, c, cOff + i * n + j0, accumulate);
+        }
+    }
+
+    /** op(A)[i, p]. */
+    private static float at(float[] a, int aOff, boolean transA, int m, int k, int i, int p) {
+        return transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+    }
+
+    private static void store(float[] s, int w, float[] c, int o, boolean accumulate) {
+        if (accumulate) {
+            for (int j = 0; j < w; j++) {
+                c[o + j] += s[j];
+            }
+        } else {
+            System.arraycopy(s, 0, c, o, w);
+        }
+    }
+
+    /** At least {@code count} rows of {@link #NB} floats, reused by the calling thread. */
+    private static float[][] scratch(int count) {
+        float[][] r = ROWS.get();
+        if (r.length < count) {
+            float[][] grown = Arrays.copyOf(r, count);
+            for (int i = r.length; i < count; i++) {
+                grown[i] = new float[NB];
+            }
+            ROWS.set(grown);
+            r = grown;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,335 @@
+package dev.minibatch.tensor;
+
+import jdk.incubator.vector.FloatVector;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+import static dev.minibatch.tensor.VectorMicroKernels.L;
+import static dev.minibatch.tensor.VectorMicroKernels.MR;
+import static dev.minibatch.tensor.VectorMicroKernels.NR;
+import static dev.minibatch.tensor.VectorMicroKernels.S;
+
+/**
+ * Matrix multiply on the Vector API, in the three layouts of a training step ({@code A·B}, {@code Aᵀ·B},
+ * {@code A·Bᵀ}), GotoBLAS style. Both operands are first copied ("packed") into panels that the
+ * {@link VectorMicroKernels} read contiguously whatever the layout: op(A) as {@code [m/MR][k][MR]}, op(B)
+ * as {@code [n/NR][k][NR]}, padded with zeros. Then C is computed by tasks, each a block of rows and
+ * columns, in tiles of MR x NR, over k in slices of {@link #KC}.
+ *
+ * <p>Every element of C is the same chain of fused multiply-adds, in the same order, whichever task and
+ * tile compute it; tasks are cut by the shape alone. So the result does not depend on the thread count.
+ */
+final class VectorGemm {
+    /** Depth of a slice: a KC x NR slice of packed B (32 KB at 512 bits) stays in the L1 cache. */
+    private static final int KC = 128;
+    /** Most rows and panels per task: a task's slice of A (252 x KC) and of C stay in L2. */
+    private static final int MAX_TASK_ROWS = 42 * MR;
+    private static final int MAX_TASK_PANELS = 4;
+    /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
+    static final long PARALLEL_MACS = 4_000_000L;
+
+    /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+    /** Each thread's scratch for the edges of a task's block. */
+    private static final ThreadLocal<float[]> EDGES = ThreadLocal.withInitial(() -> new float[0]);
+
+    private VectorGemm() {
+    }
+
+    static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, cOff, cOff + m * n, 0f);
+            }
+            return;
+        }
+        Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+        boolean parallel = (long) m * n * k >= PARALLEL_MACS;
+        run(parallel, call.aPanels + call.bPanels, call::pack);
+        run(parallel, call.rowBlocks * call.colBlocks, call::block);
+    }
+
+    private static void run(boolean parallel, int tasks, IntConsumer task) {
+        if (parallel) {
+            Parallel.forEach(tasks, task);
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+        float[] s = holder.get();
+        if (s.length < size) {
+            s = new float[size];
+            holder.set(s);
+        }
+        return s;
+    }
+
+    /** One product: its operands, its packed panels and how it is cut into tasks. */
+    private static final class Call {
+        final boolean transA;
+        final boolean transB;
+        final int m;
+        final int n;
+        final int k;
+        final float[] a;
+        final int aOff;
+        final float[] b;
+        final int bOff;
+        final float[] c;
+        final int cOff;
+        final boolean accumulate;
+        final int aPanels;
+        final int bPanels;
+        final int rowBlocks;
+        final int colBlocks;
+        final int taskRows;
+        final int taskCols;
+        final float[] packed;
+        /** Packed B follows packed A in {@link #packed}. */
+        final int bBase;
+
+        Call(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+             float[] c, int cOff, boolean accumulate) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.b = b;
+            this.bOff = bOff;
+            this.c = c;
+            this.cOff = cOff;
+            this.accumulate = accumulate;
+            aPanels = (m + MR - 1) / MR;
+            bPanels = (n + NR - 1) / NR;
+            // Blocks of equal size, so that two threads get equal shares: 256 rows are 2 x 128, not 252 + 4.
+            rowBlocks = (aPanels + MAX_TASK_ROWS / MR - 1) / (MAX_TASK_ROWS / MR);
+            colBlocks = (bPanels + MAX_TASK_PANELS - 1) / MAX_TASK_PANELS;
+            taskRows = (aPanels + rowBlocks - 1) / rowBlocks * MR;
+            taskCols = (bPanels + colBlocks - 1) / colBlocks * NR;
+            bBase = aPanels * MR * k;
+            packed = scratch(PACKED, bBase + bPanels * NR * k);
+        }
+
+        void pack(int t) {
+            if (t < aPanels) {
+                packA(t);
+            } else {
+                packB(t - aPanels);
+            }
+        }
+
+        /** Rows {@code MR·ip ..} of op(A) as {@code [k][MR]}; rows past m are zeros. */
+        private void packA(int ip) {
+            int i0 = ip * MR;
+            int rows = Math.min(MR, m - i0);
+            int base = ip * MR * k;
+            if (rows < MR) {
+                Arrays.fill(packed, base, base + MR * k, 0f);
+            }
+            if (transA) {
+                for (int p = 0; p < k; p++) {
+                    int src = aOff + p * m + i0;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < rows; r++) {
+                        packed[dst + r] = a[src + r];
+                    }
+                }
+                return;
+            }
+            int src = aOff + i0 * k;
+            int p = 0;
+            if (rows == MR) {
+                // Interleaving six rows element by element is the slow part of packing: gather instead,
+                // L/2 steps of the six rows (three vectors) at a time.
+                int[][] maps = Gathers.interleave(k);
+                for (; p + L / 2 <= k; p += L / 2) {
+                    int dst = base + p * MR;
+                    FloatVector.fromArray(S, a, src + p, maps[0], 0).intoArray(packed, dst);
+                    FloatVector.fromArray(S, a, src + p, maps[1], 0).intoArray(packed, dst + L);
+                    FloatVector.fromArray(S, a, src + p, maps[2], 0).intoArray(packed, dst + 2 * L);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int q = p; q < k; q++) {
+                    packed[base + q * MR + r] = a[src + r * k + q];
+                }
+            }
+        }
+
+        /** Columns {@code NR·jp ..} of op(B) as {@code [k][NR]}; columns past n are zeros. */
+        private void packB(int jp) {
+            int j0 = jp * NR;
+            int cols = Math.min(NR, n - j0);
+            int base = bBase + jp * NR * k;
+            if (cols < NR) {
+                for (int p = 0; p < k; p++) {
+                    Arrays.fill(packed, base + p * NR + cols, base + (p + 1) * NR, 0f);
+                }
+            }
+            if (!transB) {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOff + p * n + j0, packed, base + p * NR, cols);
+                }
+                return;
+            }
+            // B is [n, k]: a transpose, in strips of 16 steps so that reads and writes stay in L1.
+            for (int p0 = 0; p0 < k; p0 += 16) {
+                int p1 = Math.min(k, p0 + 16);
+                for (int jj = 0; jj < cols; jj++) {
+                    int src = bOff + (j0 + jj) * k;
+                    for (int p = p0; p < p1; p++) {
+                        packed[base + p * NR + jj] = b[src + p];
+                    }
+                }
+            }
+        }
+
+        /**
+         * Task {@code t}: a block of C over all of k. Tiles write straight into C, except those of a last,
+         * partial, row panel or column panel: they go to zero-padded strips, copied in and out once.
+         */
+        void block(int t) {
+            int i0 = t / colBlocks * taskRows;
+            int i1 = Math.min(m, i0 + taskRows);
+            int j0 = t % colBlocks * taskCols;
+            int j1 = Math.min(n, j0 + taskCols);
+            Edges edges = new Edges(this, i0, i1, j0, j1);
+            if (!accumulate) {
+                for (int i = i0; i < edges.iFull; i++) {
+                    Arrays.fill(c, cOff + i * n + j0, cOff + i * n + edges.jFull, 0f);
+                }
+            }
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                for (int j = j0; j < j1; j += NR) {
+                    int bi = bBase + j * k + pc * NR;
+                    boolean narrow = n - j <= L;
+                    for (int i = i0; i < i1; i += MR) {
+                        int ai = i * k + pc * MR;
+                        float[] dst = c;
+                        int di = cOff + i * n + j;
+                        int ld = n;
+                        if (i >= edges.iFull) {
+                            dst = edges.strip;
+                            di = edges.bottom(j);
+                            ld = edges.bottomWidth;
+                        } else if (j >= edges.jFull) {
+                            dst = edges.strip;
+                            di = edges.right(i);
+                            ld = NR;
+                        }
+                        if (narrow) {
+                            VectorMicroKernels.tile6x1(packed, ai, bi, kc, dst, di, ld);
+                        } else {
+                            VectorMicroKernels.tile6x4(packed, ai, bi, kc, dst, di, ld);
+                        }
+                    }
+                }
+            }
+            edges.copyOut();
+        }
+    }
+
+    /**
+     * The partial last row panel (a strip MR rows high, as wide as the block, padded to whole panels) and
+     * the partial last column panel (NR wide, the height of the block's whole row panels) of one block.
+     * Copying C's values in and out keeps each element's sum in the same order as a tile written in place.
+     */
+    private static final class Edges {
+        final Call call;
+        final int i0;
+        final int j0;
+        final int iFull;
+        final int jFull;
+        final int rowsLeft;
+        final int colsLeft;
+        final int bottomWidth;
+        final float[] strip;
+
+        Edges(Call call, int i0, int i1, int j0, int j1) {
+            this.call = call;
+            this.i0 = i0;
+            this.j0 = j0;
+            iFull = i0 + (i1 - i0) / MR * MR;
+            jFull = j0 + (j1 - j0) / NR * NR;
+            rowsLeft = i1 - iFull;
+            colsLeft = j1 - jFull;
+            bottomWidth = (j1 - j0 + NR - 1) / NR * NR;
+            int size = MR * bottomWidth + (iFull - i0) * NR;
+            strip = rowsLeft == 0 && colsLeft == 0 ? null : scratch(EDGES, size);
+            if (strip == null) {
+                return;
+            }
+            Arrays.fill(strip, 0, size, 0f);
+            if (call.accumulate) {
+                copy(true);
+            }
+        }
+
+        int bottom(int j) {
+            return j - j0;
+        }
+
+        int right(int i) {
+            return MR * bottomWidth + (i - i0) * NR;
+        }
+
+        void copyOut() {
+            if (strip != null) {
+                copy(false);
+            }
+        }
+
+        private void copy(boolean in) {
+            int n = call.n;
+            for (int r = 0; r < rowsLeft; r++) {
+                move(in, call.cOff + (iFull + r) * n + j0, bottom(j0) + r * bottomWidth, jFull - j0 + colsLeft);
+            }
+            for (int i = i0; colsLeft > 0 && i < iFull; i++) {
+                move(in, call.cOff + i * n + jFull, right(i), colsLeft);
+            }
+        }
+
+        private void move(boolean in, int cIndex, int stripIndex, int length) {
+            if (in) {
+                System.arraycopy(call.c, cIndex, strip, stripIndex, length);
+            } else {
+                System.arraycopy(strip, stripIndex, call.c, cIndex, length);
+            }
+        }
+    }
+
+    /** Index maps that gather L/2 steps of MR = 6 rows, interleaved, into three vectors. */
+    private static final class Gathers {
+        private static final ThreadLocal<int[][]> MAPS = ThreadLocal.withInitial(() -> new int[3][L]);
+
+        private Gathers() {
+        }
+
+        /** For rows {@code k} apart: lane l of vector q reads row {@code f % 6}, step {@code f / 6}, f = qL + l. */
+        static int[][] interleave(int k) {
+            int[][] maps = MAPS.get();
+            if (maps[0][1] != k) {
+                for (int q = 0; q < 3; q++) {
+                    for (int l = 0; l < L; l++) {
+                        int f = q * L + l;
+                        maps[q][l] = f % MR * k + f / MR;
+                    }
+                }
+            }
+            return maps;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.minibatch.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Kernels on the Vector API ({@code jdk.incubator.vector}), with the platform's widest vectors. Loaded
+ * only by {@link KernelsHolder} when the module is present. The elementwise kernels do the same float
+ * operations in the same order as {@link PlainKernels} (a multiply then an add, never a fused one), so
+ * the two give bit-identical results; only {@link #gemm} differs, by rounding.
+ */
+final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        VectorGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int c = 0;
+            for (; c < bound; c += L) {
+                FloatVector.fromArray(S, a, o + c).add(FloatVector.fromArray(S, row, c)).intoArray(out, o + c);
+            }
+            for (; c < cols; c++) {
+                out[o + c] = a[o + c] + row[c];
+            }
+        }
+    }
+
+    @Override
+    public void addRowVectorRelu(float[] a, float[] row, float[] out, int rows, int cols) {
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int c = 0;
+            for (; c < bound; c += L) {
+                FloatVector.fromArray(S, a, o + c).add(FloatVector.fromArray(S, row, c)).max(0f)
+                        .intoArray(out, o + c);
+            }
+            for (; c < cols; c++) {
+                out[o + c] = Math.max(a[o + c] + row[c], 0f);
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(float[] a, float[] out, int rows, int cols, boolean accumulate) {
+        if (!accumulate) {
+            Arrays.fill(out, 0, cols, 0f);
+        }
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int c = 0;
+            for (; c < bound; c += L) {
+                FloatVector.fromArray(S, out, c).add(FloatVector.fromArray(S, a, o + c)).intoArray(out, c);
+            }
+            for (; c < cols; c++) {
+                out[c] += a[o + c];
+            }
+        }
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(alpha).add(FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void add(float[] a, float[] b, float[] out, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    @Override
+    public void mul(float[] a, float[] b, float[] out, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    @Override
+    public void relu(float[] a, float[] out, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).max(0f).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = Math.max(a[i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, float[] g, float[] out, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            zero.blend(gv, FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = y[i] > 0f ? g[i] : 0f;
+        }
+    }
+}

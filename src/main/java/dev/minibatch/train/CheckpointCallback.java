@@ -1,0 +1,50 @@
+package dev.minibatch.train;
+
+import dev.minibatch.nn.Module;
+import dev.minibatch.optim.Optimizer;
+import dev.minibatch.tensor.Generator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Saves a {@link Checkpoint} into a directory after every epoch, replacing the previous one atomically. */
+public final class CheckpointCallback implements Callback {
+    private final Path dir;
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Generator generator;
+    private final Map<String, String> settings;
+    private History history = History.empty();
+
+    /**
+     * @param generator the training loader's shuffle generator ({@link DataLoaders#generator()})
+     * @param settings  stored with the checkpoint, for whoever resumes the run
+     */
+    public CheckpointCallback(Path dir, Module model, Optimizer optimizer, Generator generator,
+            Map<String, String> settings) {
+        this.dir = dir;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.generator = generator;
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    @Override
+    public void onFitStart(History previous, int lastEpoch) {
+        history = previous;
+    }
+
+    @Override
+    public void onEpochEnd(EpochResult result) {
+        history = history.plus(result);
+        try {
+            Checkpoint.save(dir, model, optimizer, generator, history, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
