@@ -26,7 +26,7 @@ public final class Fuzzing {
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static Path file;
+    private static Path dir;
 
     private Fuzzing() {
     }
@@ -37,10 +37,19 @@ public final class Fuzzing {
     }
 
     /** Writes {@code bytes} to this JVM's fuzz input file (one file, rewritten for every input). */
-    public static synchronized Path write(byte[] bytes) {
+    public static Path write(byte[] bytes) {
+        return write(bytes, "input");
+    }
+
+    /** Writes {@code bytes} to the file {@code name} in this JVM's fuzz directory, rewritten for every input. */
+    public static synchronized Path write(byte[] bytes, String name) {
         try {
-            if (file == null) {
-                file = Files.createTempFile("minibatch-fuzz", ".bin");
+            if (dir == null) {
+                dir = Files.createTempDirectory("minibatch-fuzz");
+                dir.toFile().deleteOnExit();
+            }
+            Path file = dir.resolve(name);
+            if (!Files.exists(file)) {
                 file.toFile().deleteOnExit();
             }
             return Files.write(file, bytes);

@@ -1,5 +1,6 @@
 package dev.minibatch.datasets;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.minibatch.Fuzzing;
 
@@ -12,6 +13,8 @@ import java.nio.file.Path;
  * makes the restricted unpickler fail in another way. Seeds: {@code PickleFuzzTestInputs/anyPickleLoadsOrIsRefused/}.
  */
 class PickleFuzzTest {
+    @DictionaryEntries({"numpy.core.multiarray", "numpy._core.multiarray", "_reconstruct", "numpy", "ndarray",
+        "dtype", "_codecs", "encode", "latin1", "<f4", "f8", "i8", "u1", "os", "system", "builtins", "eval"})
     @FuzzTest(maxDuration = "60s")
     void anyPickleLoadsOrIsRefused(byte[] input) throws IOException {
         Path file = Fuzzing.write(input);
