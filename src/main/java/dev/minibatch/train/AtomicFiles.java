@@ -52,6 +52,23 @@ public final class AtomicFiles {
         syncDirectory(dir);
     }
 
+    /**
+     * Fails now, saying why, if files cannot be written into {@code dir} (created if missing): a path
+     * through a file, a read-only or immutable folder, a full disk. It writes, syncs and removes a
+     * one-byte file, so that a long run finds out before it starts rather than at its first save.
+     */
+    public static void checkWritable(Path dir) throws IOException {
+        Path probe = dir.resolve(".write-probe." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            writeAndSync(probe, out -> out.write(0));
+            Files.delete(probe);
+        } catch (IOException e) {
+            deleteQuietly(probe, e);
+            throw new IOException("cannot write to " + dir + ": " + describe(e), e);
+        }
+    }
+
     /** Replaces {@code target} with the UTF-8 bytes of {@code text}. */
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));

@@ -11,7 +11,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Saves a {@link Checkpoint} into a directory after every epoch, replacing the previous one atomically. */
+/**
+ * Saves a {@link Checkpoint} into a directory after every epoch, replacing the previous one atomically. A
+ * folder that cannot be written fails the run before its first epoch; a write that fails later (a full
+ * disk) fails the run at that epoch, leaving the previous checkpoint whole.
+ */
 public final class CheckpointCallback implements Callback {
     private final Path dir;
     private final Module model;
@@ -33,9 +37,15 @@ public final class CheckpointCallback implements Callback {
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
+    /** Checks that the folder can be written, so that a run that cannot save fails before its first epoch. */
     @Override
     public void onFitStart(History previous, int lastEpoch) {
         history = previous;
+        try {
+            AtomicFiles.checkWritable(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

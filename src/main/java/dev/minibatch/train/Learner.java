@@ -17,7 +17,8 @@ import java.util.function.BiFunction;
  * mode, forward, loss, backward, optimizer step, zero the gradients), then measures it on the validation
  * loader (eval mode, no gradients), with the loss and accuracy averaged over samples, not batches.
  * Callbacks see each step; a learner keeps its history, so a later {@code fit} (or one after
- * {@link #resumeFrom}) continues the epoch count.
+ * {@link #resumeFrom}) continues the epoch count. Every step is checked for NaN and infinity unless
+ * {@link #checkNumerics(boolean) turned off}.
  *
  * <pre>{@code
  * History h = Learner.fit(3, model, Functional::crossEntropy, opt, dls.train(), dls.valid());
@@ -31,6 +32,8 @@ public final class Learner {
     private final DataLoader<Batch> validLoader;
     private final List<Callback> callbacks = new ArrayList<>();
     private History history = History.empty();
+    private boolean checkNumerics = true;
+    private NumericsCheck numerics;
 
     /** @param lossFn the loss of a batch, from the model's output and the targets, like {@code F.cross_entropy} */
     public Learner(Module model, BiFunction<Tensor, Tensor, Tensor> lossFn, Optimizer optimizer,
@@ -65,6 +68,17 @@ public final class Learner {
     }
 
     /**
+     * Whether to look for NaN and infinity in the loss, every gradient and every parameter at each step,
+     * and in the validation loss (on by default; it costs one read of the parameters and gradients per
+     * step). The first one found stops training, before the epoch ends and so before its checkpoint,
+     * with a message naming the epoch, the batch and the tensor.
+     */
+    public Learner checkNumerics(boolean on) {
+        checkNumerics = on;
+        return this;
+    }
+
+    /**
      * Trains {@code epochs} more epochs and returns the whole history. A callback that throws
      * {@link StopTrainingException} ends the run early; the history then holds the epochs completed and
      * the reason. Any other exception (a failing model, a full disk) propagates as it is.
@@ -78,6 +92,7 @@ public final class Learner {
                     + " loader has no batches");
         }
         history = History.of(history.epochs());
+        numerics = checkNumerics ? new NumericsCheck(model) : null;
         int last = history.lastEpoch() + epochs;
         callbacks.forEach(c -> c.onFitStart(history, last));
         try {
@@ -98,6 +113,9 @@ public final class Learner {
         long start = System.nanoTime();
         double trainLoss = train(epoch);
         Validation valid = validate();
+        if (numerics != null) {
+            numerics.afterValidation(epoch, valid.loss());
+        }
         return new EpochResult(epoch, trainLoss, valid.loss(), valid.accuracy(), (System.nanoTime() - start) / 1e9);
     }
 
@@ -112,19 +130,31 @@ public final class Learner {
         try (BatchIterator<Batch> it = trainLoader.iterator()) {
             while (it.hasNext()) {
                 Batch b = it.next();
-                Tensor loss = lossFn.apply(model.forward(b.x()), b.y());
-                loss.backward();
-                optimizer.step();
-                optimizer.zeroGrad();
-                float value = loss.item();
+                int done = ++batch;
+                float value = step(b, epoch, done);
                 int n = b.x().size(0);
                 lossSum += (double) value * n;
                 samples += n;
-                int done = ++batch;
                 callbacks.forEach(c -> c.onBatchEnd(epoch, done, value));
             }
         }
         return lossSum / samples;
+    }
+
+    /** Forward, loss, backward and optimizer step on one batch; its loss. */
+    private float step(Batch b, int epoch, int batch) {
+        Tensor loss = lossFn.apply(model.forward(b.x()), b.y());
+        loss.backward();
+        float value = loss.item();
+        if (numerics != null) {
+            numerics.afterBackward(epoch, batch, value);
+        }
+        optimizer.step();
+        if (numerics != null) {
+            numerics.afterStep(epoch, batch);
+        }
+        optimizer.zeroGrad();
+        return value;
     }
 
     private record Validation(double loss, double accuracy) {

@@ -191,8 +191,9 @@ class LearnerTest {
                 batchesSeen.add(batch);
             }
         };
-        History h = Learner.fit(5, model, poisoned, sgd(model), dls.train(), dls.valid(),
-                new TerminateOnNaNCallback(), after);
+        // The Learner's own check would stop first; this is about stopping from a callback.
+        History h = new Learner(model, poisoned, sgd(model), dls.train(), dls.valid()).checkNumerics(false)
+                .addCallbacks(new TerminateOnNaNCallback(), after).fit(5);
         assertEquals(1, h.lastEpoch(), "only epoch 1 completed");
         assertEquals("the training loss became NaN at epoch 2, batch 3 (a lower learning rate may help)",
                 h.stopReason().orElseThrow());
@@ -204,7 +205,8 @@ class LearnerTest {
         Sequential model = TinyProblem.model(3);
         DataLoaders dls = DataLoaders.of(TinyProblem.train(), TinyProblem.valid(), 20, 1);
         Optimizer wild = SGD.builder(model.parameters()).lr(1e12f).build();
-        History h = Learner.fit(20, model, CROSS_ENTROPY, wild, dls.train(), dls.valid(), new TerminateOnNaNCallback());
+        History h = new Learner(model, CROSS_ENTROPY, wild, dls.train(), dls.valid()).checkNumerics(false)
+                .addCallbacks(new TerminateOnNaNCallback()).fit(20);
         String reason = h.stopReason().orElseThrow();
         assertTrue(reason.matches("the training loss became (NaN|Infinity) at epoch \\d+, batch \\d+ .*"), reason);
         assertTrue(h.lastEpoch() < 20);
