@@ -13,8 +13,8 @@ import java.util.Set;
  * {@link #MAX_ELEMENTS} elements in all, nested at most {@link #MAX_DEPTH} deep, never containing
  * themselves. Then nothing that walks a value (hashing, comparing, printing) can run without end or
  * overflow the stack. A list or dict may be filled only until it is put inside another container, which
- * is how Python writes every pickle but those of recursive structures; and no container is a dict key,
- * since keys are hashed.
+ * is how Python writes every pickle but those of recursive structures; and dict keys, which are hashed,
+ * are only strings, bytes, numbers, booleans or None.
  */
 final class PickleContainers {
     static final int MAX_DEPTH = 100;
@@ -75,9 +75,11 @@ final class PickleContainers {
             throw failure.fail("SETITEM on a " + NumpyCalls.typeName(target) + ", not a dict");
         }
         for (int i = 0; i < pairs.size(); i += 2) {
-            if (depths.containsKey(pairs.get(i))) {
-                throw failure.fail("dict key is a " + kind(pairs.get(i)) + "; keys are read only as strings, "
-                        + "numbers, booleans or None");
+            Object key = pairs.get(i);
+            if (!(key == null || key instanceof String || key instanceof byte[] || key instanceof Long
+                    || key instanceof Boolean)) {
+                throw failure.fail("dict key is a " + (depths.containsKey(key) ? kind(key) : NumpyCalls.typeName(key))
+                        + "; keys are read only as strings, bytes, numbers, booleans or None");
             }
         }
         add(map, pairs);
@@ -88,7 +90,7 @@ final class PickleContainers {
         }
     }
 
-    /** Accounts for {@code items} going into {@code container}: their number, their depth, and their sealing. */
+    /** Accounts for {@code items} going into {@code container}: their number, their depth, their sealing. */
     private void add(Object container, List<Object> items) throws DatasetFormatException {
         elements += items.size();
         if (elements > MAX_ELEMENTS) {

@@ -58,7 +58,8 @@ public final class AtomicFiles {
      * one-byte file, so that a long run finds out before it starts rather than at its first save.
      */
     public static void checkWritable(Path dir) throws IOException {
-        Path probe = dir.resolve(".write-probe." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Path probe = dir.resolve(".write-probe." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
         try {
             Files.createDirectories(dir);
             writeAndSync(probe, out -> out.write(0));

@@ -68,10 +68,10 @@ public final class Learner {
     }
 
     /**
-     * Whether to look for NaN and infinity in the loss, every gradient and every parameter at each step,
-     * and in the validation loss (on by default; it costs one read of the parameters and gradients per
-     * step). The first one found stops training, before the epoch ends and so before its checkpoint,
-     * with a message naming the epoch, the batch and the tensor.
+     * Whether to look for NaN and infinity at each step, in the loss and in every parameter (and so in
+     * every gradient, which the step puts into its parameter), and in the validation loss. On by default:
+     * it costs one read of the parameters per step. The first one found stops training, before the epoch
+     * ends and so before its checkpoint, with a message naming the epoch, the batch and the tensor.
      */
     public Learner checkNumerics(boolean on) {
         checkNumerics = on;

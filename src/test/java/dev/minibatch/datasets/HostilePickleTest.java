@@ -246,7 +246,10 @@ class HostilePickleTest {
         byte[] selfKeyed = new PickleBuilder().proto(2).op('}', 'q', 0, 'h', 0, 'h', 0, 's').stop().bytes();
         refused(selfKeyed, "dict key is a dict");
         byte[] tupleKey = new PickleBuilder().proto(2).op('}').int1(1).op(0x85).int1(2).op('s').stop().bytes();
-        refused(tupleKey, "dict key is a tuple; keys are read only as strings, numbers, booleans or None");
+        refused(tupleKey, "dict key is a tuple; keys are read only as strings, bytes, numbers, booleans or None");
+        byte[] globalKey = new PickleBuilder().proto(2).op('}').global("numpy", "ndarray").int1(2).op('s').stop()
+                .bytes();
+        refused(globalKey, "dict key is a global NDARRAY");
         byte[] selfContaining = new PickleBuilder().proto(2).op(']', 'q', 0, 'h', 0, 'a').stop().bytes();
         refused(selfContaining, "a list changes after it was put inside another container (or itself)");
         byte[] cycle = new PickleBuilder().proto(2).op(']', 'q', 0, 'h', 0, 0x85, 'a').stop().bytes();

@@ -58,8 +58,8 @@ class TrainingKillTest {
             Path checkpoints = dir.resolve("run" + kill);
             Path stderr = dir.resolve("stderr" + kill + ".txt");
             // After "epoch k" the child trains epoch k + 1 and then writes its checkpoint: a delay of up
-            // to 30 ms lands in either.
-            int afterEpoch = random.nextInt(TrainingProcess.EPOCHS - 1);
+            // to 30 ms lands in either. An epoch takes about 10 ms, so 10 epochs left outlast the delay.
+            int afterEpoch = random.nextInt(TrainingProcess.EPOCHS - 10);
             int delayMillis = random.nextInt(30);
             Process child = TrainingProcess.start(checkpoints, stderr);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
