@@ -9,6 +9,7 @@ import dev.minibatch.optim.Optimizer;
 import dev.minibatch.optim.SGD;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
+import dev.minibatch.train.AtomicFiles;
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.CheckpointCallback;
@@ -96,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         checkSettings();
         Path dir = out != null ? out : Path.of("runs", data.name());
-        OutputFolder.prepare(dir);
+        AtomicFiles.checkWritable(dir); // fail before loading data and training, not at the first checkpoint
         if (threads != null) {
             Minibatch.setNumThreads(threads);
         }
@@ -119,14 +120,16 @@ final class TrainCommand implements Callable<Integer> {
         learner.addCallbacks(callbacks(dir, model, opt, dls, settings, stdout));
         stdout.println(model);
         History history = learner.fit(Math.max(0, epochs - done));
+        if (history.stopReason().isPresent()) {
+            // The model may hold NaN now: keep the last good checkpoint and write no final model.
+            spec.commandLine().getErr().println("minibatch train: stopped: " + history.stopReason().get()
+                    + "; the last good checkpoint is in " + dir.resolve("checkpoint"));
+            return Main.FAILED;
+        }
         Path modelFile = dir.resolve("model.safetensors");
         Map<String, String> meta = new LinkedHashMap<>(settings);
         meta.put("format", "pt");
         ModelFiles.save(modelFile, model, meta);
-        if (history.stopReason().isPresent()) {
-            spec.commandLine().getErr().println("minibatch train: stopped: " + history.stopReason().get());
-            return Main.FAILED;
-        }
         history.last().ifPresent(r -> stdout.printf("validation accuracy %.4f after %d epochs; model saved to %s%n",
                 r.validAccuracy(), history.lastEpoch(), modelFile));
         return 0;

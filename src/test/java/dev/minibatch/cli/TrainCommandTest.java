@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingRunStopsWithOneLineAndWritesNoFinalModel(@TempDir Path dir) {
+        CliRun run = train(dir, "--epochs", "2", "--lr", "1e12");
+        assertEquals(1, run.status(), run.out());
+        assertTrue(run.err().startsWith("minibatch train: stopped: ") && run.err().contains("epoch 1"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(dir.resolve("model.safetensors")), "no final model from a diverged run");
+    }
+
+    @Test
     void badOptionsGiveOneLineAndStatusTwo(@TempDir Path dir) {
         for (String[] args : new String[][] {{"train", "--epochs", "x"}, {"train", "--optimizer", "rmsprop"},
                 {"train", "--hidden", "0"}, {"train", "--nope"}, {"frobnicate"}}) {
@@ -117,6 +127,6 @@ class TrainCommandTest {
         Path file = Files.writeString(dir.resolve("file"), "x");
         CliRun unwritable = CliRun.of("train", "--data", DATA, "--out", file.resolve("sub").toString());
         assertEquals(1, unwritable.status());
-        assertTrue(unwritable.err().contains("cannot write to the output folder"), unwritable.err());
+        assertTrue(unwritable.err().contains("cannot write to " + file.resolve("sub")), unwritable.err());
     }
 }
