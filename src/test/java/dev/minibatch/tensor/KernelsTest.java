@@ -70,7 +70,8 @@ class KernelsTest {
 
     @Test
     void gemmGivesTheSameBitsForAnyThreadCount() {
-        int[][] shapes = {{256, 800, 784}, {129, 515, 97}, {1000, 67, 100}, {300, 1000, 20}};
+        // Big enough to be shared, cut along rows, columns or both; the last is one narrow column panel.
+        int[][] shapes = {{256, 800, 784}, {129, 515, 97}, {1000, 67, 100}, {300, 1000, 20}, {2000, 10, 300}};
         for (Kernels kern : BOTH) {
             for (int[] s : shapes) {
                 for (int layout = 0; layout < 4; layout++) {
