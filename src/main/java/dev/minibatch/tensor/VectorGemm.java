@@ -26,10 +26,16 @@ final class VectorGemm {
     /** Most row panels (of MR rows) and column panels (of NR) per task: its slices of A and C stay in L2. */
     private static final int MAX_TASK_ROW_PANELS = 42;
     private static final int MAX_TASK_COL_PANELS = 4;
-    /** A product large enough to share is cut into at least this many tasks, so that threads can share it. */
-    private static final int MIN_TASKS = 4;
-    /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
-    static final long PARALLEL_MACS = 4_000_000L;
+    /**
+     * A product worth sharing is cut into at least this many tasks. Not more: on two cores, four smaller
+     * tasks were slower than two, each core then reading panels the other one packed.
+     */
+    private static final int MIN_TASKS = 2;
+    /**
+     * Below this many multiply-adds a second thread does not pay (measured on two cores: no gain up to 4
+     * million, 5-40% at 8 million, 1.6x at 16 million and 1.7x at 160 million).
+     */
+    static final long PARALLEL_MACS = 8_000_000L;
 
     /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);

@@ -70,8 +70,9 @@ class KernelsTest {
 
     @Test
     void gemmGivesTheSameBitsForAnyThreadCount() {
-        // Big enough to be shared, cut along rows, columns or both; the last is one narrow column panel.
-        int[][] shapes = {{256, 800, 784}, {129, 515, 97}, {1000, 67, 100}, {300, 1000, 20}, {2000, 10, 300}};
+        // Above both kernels' split thresholds (8 million multiply-adds), cut along rows, columns or both;
+        // the last is a single narrow column panel.
+        int[][] shapes = {{256, 800, 784}, {129, 515, 197}, {1000, 67, 150}, {300, 1000, 40}, {3000, 10, 300}};
         for (Kernels kern : BOTH) {
             for (int[] s : shapes) {
                 for (int layout = 0; layout < 4; layout++) {
