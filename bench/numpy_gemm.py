@@ -1,11 +1,12 @@
 """GFLOP/s of numpy's matmul (OpenBLAS on Debian) on the shapes of GemmBenchmark, for comparison only.
 
-    OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/numpy_gemm.py
+    OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/numpy_gemm.py [SHAPE ...]
 
 Shapes are MxNxK-LAYOUT as in GemmBenchmark (NT is a @ b.T, TN is a.T @ b, on views, as PyTorch does).
 The best of 5 rounds of at least 0.5 s each is printed. Minibatch does not depend on numpy.
 """
 import os
+import sys
 import time
 
 import numpy as np
@@ -42,7 +43,7 @@ def gflops(m, n, k, a, b):
 def main():
     rng = np.random.default_rng(0)
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    for shape in SHAPES:
+    for shape in sys.argv[1:] or SHAPES:
         m, n, k, a, b = operands(shape, rng)
         print(f"numpy threads={threads} {shape:>18}  {gflops(m, n, k, a, b):7.1f} GFLOP/s", flush=True)
 

@@ -23,11 +23,19 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
 final class VectorGemm {
     /** Depth of a slice: a KC x NR slice of packed B (32 KB at 512 bits) stays in the L1 cache. */
     private static final int KC = 128;
-    /** Most rows and panels per task: a task's slice of A (252 x KC) and of C stay in L2. */
-    private static final int MAX_TASK_ROWS = 42 * MR;
-    private static final int MAX_TASK_PANELS = 4;
-    /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
-    static final long PARALLEL_MACS = 4_000_000L;
+    /** Most row panels (of MR rows) and column panels (of NR) per task: its slices of A and C stay in L2. */
+    private static final int MAX_TASK_ROW_PANELS = 42;
+    private static final int MAX_TASK_COL_PANELS = 4;
+    /**
+     * A product worth sharing is cut into at least this many tasks. Not more: on two cores, four smaller
+     * tasks were slower than two, each core then reading panels the other one packed.
+     */
+    private static final int MIN_TASKS = 2;
+    /**
+     * Below this many multiply-adds a second thread does not pay (measured on two cores: no gain up to 4
+     * million, 5-40% at 8 million, 1.6x at 16 million and 1.7x at 160 million).
+     */
+    static final long PARALLEL_MACS = 8_000_000L;
 
     /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
@@ -48,8 +56,8 @@ final class VectorGemm {
             }
             return;
         }
-        Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
         boolean parallel = (long) m * n * k >= PARALLEL_MACS;
+        Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, parallel);
         run(parallel, call.aPanels + call.bPanels, call::pack);
         run(parallel, call.rowBlocks * call.colBlocks, call::block);
     }
@@ -98,7 +106,7 @@ final class VectorGemm {
         final int bBase;
 
         Call(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-             float[] c, int cOff, boolean accumulate) {
+             float[] c, int cOff, boolean accumulate, boolean shared) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -113,13 +121,29 @@ final class VectorGemm {
             this.accumulate = accumulate;
             aPanels = (m + MR - 1) / MR;
             bPanels = (n + NR - 1) / NR;
-            // Blocks of equal size, so that two threads get equal shares: 256 rows are 2 x 128, not 252 + 4.
-            rowBlocks = (aPanels + MAX_TASK_ROWS / MR - 1) / (MAX_TASK_ROWS / MR);
-            colBlocks = (bPanels + MAX_TASK_PANELS - 1) / MAX_TASK_PANELS;
-            taskRows = (aPanels + rowBlocks - 1) / rowBlocks * MR;
-            taskCols = (bPanels + colBlocks - 1) / colBlocks * NR;
+            int rowPanels = Math.min(aPanels, MAX_TASK_ROW_PANELS);
+            int colPanels = Math.min(bPanels, MAX_TASK_COL_PANELS);
+            // The cut depends on the shape only, never on the thread count: halve the longer side of a
+            // block until a product worth sharing has enough tasks.
+            while (shared && blocks(aPanels, rowPanels) * blocks(bPanels, colPanels) < MIN_TASKS
+                    && (rowPanels > 1 || colPanels > 1)) {
+                if (colPanels == 1 || rowPanels > 1 && rowPanels * MR >= colPanels * NR) {
+                    rowPanels = (rowPanels + 1) / 2;
+                } else {
+                    colPanels = (colPanels + 1) / 2;
+                }
+            }
+            // Blocks of equal size, so that threads get equal shares: 256 rows are 2 x 128, not 252 + 4.
+            rowBlocks = blocks(aPanels, rowPanels);
+            colBlocks = blocks(bPanels, colPanels);
+            taskRows = blocks(aPanels, rowBlocks) * MR;
+            taskCols = blocks(bPanels, colBlocks) * NR;
             bBase = aPanels * MR * k;
             packed = scratch(PACKED, bBase + bPanels * NR * k);
+        }
+
+        private static int blocks(int panels, int perBlock) {
+            return (panels + perBlock - 1) / perBlock;
         }
 
         void pack(int t) {

@@ -70,7 +70,9 @@ class KernelsTest {
 
     @Test
     void gemmGivesTheSameBitsForAnyThreadCount() {
-        int[][] shapes = {{256, 800, 784}, {129, 515, 97}, {1000, 67, 100}, {300, 1000, 20}};
+        // Above both kernels' split thresholds (8 million multiply-adds), cut along rows, columns or both;
+        // the last is a single narrow column panel.
+        int[][] shapes = {{256, 800, 784}, {129, 515, 197}, {1000, 67, 150}, {300, 1000, 40}, {3000, 10, 300}};
         for (Kernels kern : BOTH) {
             for (int[] s : shapes) {
                 for (int layout = 0; layout < 4; layout++) {
