@@ -1,6 +1,7 @@
 package dev.minibatch.nn;
 
 import dev.minibatch.tensor.Autograd;
+import dev.minibatch.tensor.Fused;
 import dev.minibatch.tensor.Tensor;
 
 import java.util.Arrays;
@@ -112,31 +113,7 @@ public final class Functional {
      * {@code (softmax(logits) - onehot(target)) / n}, with no intermediate tensors.
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
-        int[] t = checkTarget("crossEntropy", logits, target);
-        int n = t.length;
-        int c = logits.size(1);
-        float[] v = logits.storage();
-        float[] shift = new float[n];
-        float[] logSum = new float[n];
-        double s = 0;
-        Rows r = Rows.of("crossEntropy", logits, 1);
-        for (int i = 0; i < n; i++) {
-            shift[i] = r.shift(v, i * c, 1);
-            logSum[i] = r.logSumShifted(v, i * c, 1, shift[i]);
-            s += logSum[i] - (v[i * c + t[i]] - shift[i]);
-        }
-        return Autograd.record(Tensor.scalar((float) (s / n)), g -> {
-            float[] gx = new float[v.length];
-            float scale = g[0] / n;
-            for (int i = 0; i < n; i++) {
-                int row = i * c;
-                for (int k = 0; k < c; k++) {
-                    gx[row + k] = (float) Math.exp((v[row + k] - shift[i]) - logSum[i]) * scale;
-                }
-                gx[row + t[i]] -= scale;
-            }
-            logits.accumulateGrad(gx);
-        }, logits);
+        return Fused.crossEntropy(logits, target);
     }
 
     /** {@code x·wᵀ + b} with the weight in PyTorch's [out, in] layout; {@code b} may be null. */
