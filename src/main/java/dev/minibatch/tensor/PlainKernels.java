@@ -94,10 +94,17 @@ final class PlainKernels implements Kernels {
         }
     }
 
+    /**
+     * Branch-free: C2 compiles {@code y > 0 ? g : 0} on floats to a branch, which ReLU's signs make
+     * unpredictable (3 GB/s). {@code y > 0} exactly when y's bits are in [1, 0x7F800000] (positive, up to
+     * +inf; not zero, negative or NaN), and that test is made into an all-ones or all-zeros mask.
+     */
     @Override
     public void reluBackward(float[] y, float[] g, float[] out, int n) {
         for (int i = 0; i < n; i++) {
-            out[i] = y[i] > 0f ? g[i] : 0f;
+            int above = Float.floatToRawIntBits(y[i]) - 1;
+            int mask = ~above >> 31 & (above - 0x7F800000) >> 31;
+            out[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & mask);
         }
     }
 }
