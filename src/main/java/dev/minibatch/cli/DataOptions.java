@@ -60,7 +60,12 @@ final class DataOptions {
     }
 
     List<String> classNames() {
-        return dataset == Dataset.fashion_mnist ? FashionMnist.CLASSES
+        return classNames(name());
+    }
+
+    /** The class names of a dataset by its name ({@code mnist}, {@code fashion-mnist}): digits unless Fashion-MNIST. */
+    static List<String> classNames(String dataset) {
+        return dataset.equals("fashion-mnist") ? FashionMnist.CLASSES
                 : IntStream.range(0, 10).mapToObj(Integer::toString).toList();
     }
 }

@@ -40,12 +40,23 @@ final class ModelFiles {
         Safetensors.save(file, model.stateDict(), metadata);
     }
 
-    /** A model file, or a checkpoint folder holding one; the MLP is rebuilt from the weights' shapes. */
-    static Sequential load(Path file) throws IOException {
-        Path f = Files.isDirectory(file) ? file.resolve(Checkpoint.MODEL_FILE) : file;
+    /** The model file itself, given it or the checkpoint folder holding it. */
+    static Path file(Path fileOrFolder) throws IOException {
+        Path f = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve(Checkpoint.MODEL_FILE) : fileOrFolder;
         if (!Files.isRegularFile(f)) {
             throw new IOException(f + ": no such model file (train one with 'minibatch train')");
         }
+        return f;
+    }
+
+    /** The dataset a model file was trained on, from its metadata (MNIST when it does not say). */
+    static String dataset(Path fileOrFolder) throws IOException {
+        return Safetensors.load(file(fileOrFolder)).metadata().getOrDefault("dataset", "mnist");
+    }
+
+    /** A model file, or a checkpoint folder holding one; the MLP is rebuilt from the weights' shapes. */
+    static Sequential load(Path file) throws IOException {
+        Path f = file(file);
         Map<String, Tensor> state = Safetensors.load(f).tensors();
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; state.containsKey(i + ".weight"); i += 2) {

@@ -1,11 +1,9 @@
 package dev.minibatch.cli;
 
 import dev.minibatch.datasets.DigitImages;
-import dev.minibatch.datasets.FashionMnist;
 import dev.minibatch.nn.Functional;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.tensor.Tensor;
-import dev.minibatch.train.Safetensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,20 +34,12 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Sequential net = ModelFiles.load(model);
-        List<String> names = classNames();
-        net.eval();
+        List<String> names = DataOptions.classNames(ModelFiles.dataset(model));
         for (Path image : images) {
             Tensor p = Functional.softmax(Inference.logits(net, DigitImages.load(image)), 1);
             int k = p.argmax(1).toIntArray()[0];
             out.printf("%s: %s (probability %.3f)%n", image, names.get(k), p.get(0, k));
         }
         return 0;
-    }
-
-    private List<String> classNames() throws IOException {
-        Path f = Files.isDirectory(model) ? model.resolve("model.safetensors") : model;
-        String dataset = Safetensors.load(f).metadata().getOrDefault("dataset", "mnist");
-        return dataset.equals("fashion-mnist") ? FashionMnist.CLASSES
-                : java.util.stream.IntStream.range(0, 10).mapToObj(Integer::toString).toList();
     }
 }

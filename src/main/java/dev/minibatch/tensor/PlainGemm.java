@@ -26,13 +26,7 @@ final class PlainGemm {
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                Arrays.fill(c, cOff, cOff + m * n, 0f);
-            }
+        if (Gemms.degenerate(m, n, k, c, cOff, accumulate)) {
             return;
         }
         int colBlocks = (n + NB - 1) / NB;
