@@ -11,15 +11,29 @@ final class Elementwise {
         float apply(float a, float b);
     }
 
-    /** Computes {@code op} at the broadcast shape; fast paths for equal shapes, scalars and row vectors. */
+    /** A kernel for operands of the same shape: {@code out[i] = a[i] op b[i]}. */
+    private interface SameShape {
+        void apply(float[] a, float[] b, float[] out, int n);
+    }
+
     private static Tensor binary(String name, Tensor a, Tensor b, FloatOp op) {
+        return binary(name, a, b, op, null);
+    }
+
+    /**
+     * Computes {@code op} at the broadcast shape; fast paths for equal shapes (through {@code kernel} when
+     * there is one), scalars and row vectors.
+     */
+    private static Tensor binary(String name, Tensor a, Tensor b, FloatOp op, SameShape kernel) {
         float[] x = a.requireFloat(name);
         float[] y = b.requireFloat(name);
         int[] sa = a.shapeRef();
         int[] sb = b.shapeRef();
         int[] so = Shapes.broadcast(name, sa, sb);
         float[] out = new float[Shapes.numel(so)];
-        if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
+        if (Arrays.equals(sa, so) && Arrays.equals(sb, so) && kernel != null) {
+            kernel.apply(x, y, out, out.length);
+        } else if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = op.apply(x[i], y[i]);
             }
@@ -48,7 +62,7 @@ final class Elementwise {
             Kernels.get().addRowVector(a.requireFloat("add"), b.requireFloat("add"), o, sa[0], sa[1]);
             out = new Tensor(o, sa.clone());
         } else {
-            out = binary("add", a, b, Float::sum);
+            out = binary("add", a, b, Float::sum, Kernels.get()::add);
         }
         int[] so = out.shapeRef();
         return Autograd.record(out, g -> {
@@ -73,23 +87,17 @@ final class Elementwise {
     }
 
     static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = binary("mul", a, b, (x, y) -> x * y);
+        Tensor out = binary("mul", a, b, (x, y) -> x * y, Kernels.get()::mul);
         int[] so = out.shapeRef();
         return Autograd.record(out, g -> {
             if (a.requiresGrad()) {
-                float[] bb = Broadcast.expand(b.storage(), b.shapeRef(), so);
                 float[] ga = new float[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    ga[i] = g[i] * bb[i];
-                }
+                Kernels.get().mul(g, Broadcast.expand(b.storage(), b.shapeRef(), so), ga, g.length);
                 a.accumulateGrad(Broadcast.sumTo(ga, so, a.shapeRef()));
             }
             if (b.requiresGrad()) {
-                float[] aa = Broadcast.expand(a.storage(), a.shapeRef(), so);
                 float[] gb = new float[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    gb[i] = g[i] * aa[i];
-                }
+                Kernels.get().mul(g, Broadcast.expand(a.storage(), a.shapeRef(), so), gb, g.length);
                 b.accumulateGrad(Broadcast.sumTo(gb, so, b.shapeRef()));
             }
         }, a, b);
