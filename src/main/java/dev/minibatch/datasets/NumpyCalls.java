@@ -78,8 +78,10 @@ final class NumpyCalls {
 
     /** {@code _codecs.encode(text, 'latin1')}: how Python 3 pickles bytes for Python 2 (protocol 2). */
     private byte[] encode(List<?> args) throws DatasetFormatException {
-        if (args.size() != 2 || !(args.get(0) instanceof String s)
-                || !List.of("latin1", "latin-1", "iso-8859-1").contains(text(args.get(1)))) {
+        // List.of(...).contains(null) throws: a codec that is not text must be refused, not crash.
+        String codec = args.size() == 2 ? text(args.get(1)) : null;
+        if (!(args.size() == 2 && args.get(0) instanceof String s && codec != null
+                && List.of("latin1", "latin-1", "iso-8859-1").contains(codec))) {
             throw fail("_codecs.encode is read only as encode(str, 'latin1'), got " + describe(args));
         }
         encoded += s.length();

@@ -138,6 +138,9 @@ class HostilePickleTest {
                 .unicode("strict").op(0x87, 'R').stop().bytes(), "encode(str, 'latin1')");
         refused(new PickleBuilder().proto(2).global("_codecs", "encode").int1(7).unicode("latin1").op(0x86, 'R')
                 .stop().bytes(), "encode(str, 'latin1')");
+        // Found by PickleFuzzTest in a CI run: a codec that is not text crashed with a NullPointerException.
+        refused(new PickleBuilder().proto(2).global("_codecs", "encode").unicode("b").int1(1).op(0x86, 'R')
+                .stop().bytes(), "encode(str, 'latin1')");
         refused(new PickleBuilder().proto(2).global("_codecs", "encode").unicode("x").unicode("utf-7")
                 .op(0x86, 'R').stop().bytes(), "encode(str, 'latin1')");
         refused(new PickleBuilder().proto(2).global("_codecs", "encode").unicode("\u20ac").unicode("latin1")
