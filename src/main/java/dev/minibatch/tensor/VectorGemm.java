@@ -12,10 +12,12 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
 
 /**
  * Matrix multiply on the Vector API, in the three layouts of a training step ({@code A·B}, {@code Aᵀ·B},
- * {@code A·Bᵀ}), GotoBLAS style. Both operands are first copied ("packed") into panels that the
- * {@link VectorMicroKernels} read contiguously whatever the layout: op(A) as {@code [m/MR][k][MR]}, op(B)
- * as {@code [n/NR][k][NR]}, padded with zeros. Then C is computed by tasks, each a block of rows and
- * columns, in tiles of MR x NR, over k in slices of {@link #KC}.
+ * {@code A·Bᵀ}), GotoBLAS style. The {@link VectorMicroKernels} read op(B) as whole vectors of a row: B is
+ * copied ("packed") into panels {@code [n/NR][k][NR]}, padded with zeros, when it is transposed (a column
+ * of Bᵀ is strided) or too large to read in place; otherwise it is read where it is. op(A) is read in
+ * place, a broadcast per row and step, transposed or not; only a last, partial, panel of MR rows is packed,
+ * with zero rows. Then C is computed by tasks, each a block of rows and columns, in tiles of MR x NR, over
+ * k in slices of {@link #KC}.
  *
  * <p>Every element of C is the same chain of fused multiply-adds, in the same order, whichever task and
  * tile compute it; tasks are cut by the shape alone. So the result does not depend on the thread count.
@@ -36,6 +38,12 @@ final class VectorGemm {
      * million, 5-40% at 8 million, 1.6x at 16 million and 1.7x at 160 million).
      */
     static final long PARALLEL_MACS = 8_000_000L;
+    /**
+     * An untransposed B of at most this many floats (512 KB) is read in place: it stays in L2, and copying
+     * it cost more than reading it with a row stride (the lesson's dW1 = gᵀ·x reads x, 50 x 784). A larger
+     * one is packed: read in place, 256 x 784 was 20% slower (a new page for every step of a panel).
+     */
+    static final long DIRECT_B_FLOATS = 128 * 1024;
 
     /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
@@ -52,7 +60,7 @@ final class VectorGemm {
         }
         boolean parallel = (long) m * n * k >= PARALLEL_MACS;
         Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, parallel);
-        run(parallel, call.aPanels + call.bPanels, call::pack);
+        run(parallel, call.aPack + call.bPack, call::pack);
         run(parallel, call.rowBlocks * call.colBlocks, call::block);
     }
 
@@ -91,6 +99,12 @@ final class VectorGemm {
         final boolean accumulate;
         final int aPanels;
         final int bPanels;
+        /** Whether whole panels of A (of B) are read in place rather than packed. */
+        final boolean directA;
+        final boolean directB;
+        /** The panels to pack: the last {@code aPack} of A's, then the last {@code bPack} of B's. */
+        final int aPack;
+        final int bPack;
         final int rowBlocks;
         final int colBlocks;
         final int taskRows;
@@ -115,6 +129,12 @@ final class VectorGemm {
             this.accumulate = accumulate;
             aPanels = (m + MR - 1) / MR;
             bPanels = (n + NR - 1) / NR;
+            // A is read in place, six rows (or, transposed, six adjacent columns) at a time: its broadcasts
+            // need no particular layout, and packing it cost as much as a third of a small product.
+            directA = true;
+            directB = !transB && (long) k * n <= DIRECT_B_FLOATS;
+            aPack = directA ? (m % MR == 0 ? 0 : 1) : aPanels;
+            bPack = directB ? (n % NR == 0 ? 0 : 1) : bPanels;
             int rowPanels = Math.min(aPanels, MAX_TASK_ROW_PANELS);
             int colPanels = Math.min(bPanels, MAX_TASK_COL_PANELS);
             // The cut depends on the shape only, never on the thread count: halve the longer side of a
@@ -141,10 +161,10 @@ final class VectorGemm {
         }
 
         void pack(int t) {
-            if (t < aPanels) {
-                packA(t);
+            if (t < aPack) {
+                packA(aPanels - aPack + t);
             } else {
-                packB(t - aPanels);
+                packB(bPanels - bPack + t - aPack);
             }
         }
 
@@ -202,14 +222,20 @@ final class VectorGemm {
                 }
                 return;
             }
-            // B is [n, k]: a transpose, in strips of 16 steps so that reads and writes stay in L1.
-            for (int p0 = 0; p0 < k; p0 += 16) {
-                int p1 = Math.min(k, p0 + 16);
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = bOff + (j0 + jj) * k;
-                    for (int p = p0; p < p1; p++) {
-                        packed[base + p * NR + jj] = b[src + p];
-                    }
+            // B is [n, k]: a transpose. Whole vectors of the panel's columns are gathered, a step at a time,
+            // from L rows k apart; columns left over past the last whole vector are copied one by one.
+            int[] map = Gathers.rows(k);
+            int whole = cols / L * L;
+            for (int jj = 0; jj < whole; jj += L) {
+                int src = bOff + (j0 + jj) * k;
+                for (int p = 0; p < k; p++) {
+                    FloatVector.fromArray(S, b, src + p, map, 0).intoArray(packed, base + p * NR + jj);
+                }
+            }
+            for (int jj = whole; jj < cols; jj++) {
+                int src = bOff + (j0 + jj) * k;
+                for (int p = 0; p < k; p++) {
+                    packed[base + p * NR + jj] = b[src + p];
                 }
             }
         }
@@ -232,10 +258,17 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 for (int j = j0; j < j1; j += NR) {
-                    int bi = bBase + j * k + pc * NR;
+                    boolean inPlaceB = directB && j + NR <= n;
+                    float[] bArr = inPlaceB ? b : packed;
+                    int bi = inPlaceB ? bOff + pc * n + j : bBase + j * k + pc * NR;
+                    int bStep = inPlaceB ? n : NR;
                     boolean narrow = n - j <= L;
                     for (int i = i0; i < i1; i += MR) {
-                        int ai = i * k + pc * MR;
+                        boolean inPlaceA = directA && i + MR <= m;
+                        float[] aArr = inPlaceA ? a : packed;
+                        int ai = !inPlaceA ? i * k + pc * MR : transA ? aOff + pc * m + i : aOff + i * k + pc;
+                        int aRow = !inPlaceA ? 1 : transA ? 1 : k;
+                        int aStep = !inPlaceA ? MR : transA ? m : 1;
                         float[] dst = c;
                         int di = cOff + i * n + j;
                         int ld = n;
@@ -249,9 +282,9 @@ final class VectorGemm {
                             ld = NR;
                         }
                         if (narrow) {
-                            VectorMicroKernels.tile6x1(packed, ai, bi, kc, dst, di, ld);
+                            VectorMicroKernels.tile6x1(aArr, ai, aRow, aStep, bArr, bi, bStep, kc, dst, di, ld);
                         } else {
-                            VectorMicroKernels.tile6x4(packed, ai, bi, kc, dst, di, ld);
+                            VectorMicroKernels.tile6x4(aArr, ai, aRow, aStep, bArr, bi, bStep, kc, dst, di, ld);
                         }
                     }
                 }
@@ -329,11 +362,24 @@ final class VectorGemm {
         }
     }
 
-    /** Index maps that gather L/2 steps of MR = 6 rows, interleaved, into three vectors. */
+    /** Index maps for gathers: L/2 steps of MR = 6 rows, interleaved, into three vectors. */
     private static final class Gathers {
         private static final ThreadLocal<int[][]> MAPS = ThreadLocal.withInitial(() -> new int[3][L]);
 
         private Gathers() {
+        }
+
+        private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[L]);
+
+        /** Lane l reads row l of rows {@code k} apart: one column of L rows. */
+        static int[] rows(int k) {
+            int[] map = ROWS.get();
+            if (map[1] != k) {
+                for (int l = 0; l < L; l++) {
+                    map[l] = l * k;
+                }
+            }
+            return map;
         }
 
         /** For rows {@code k} apart: lane l of vector q reads row {@code f % 6}, step {@code f / 6}, f = qL + l. */

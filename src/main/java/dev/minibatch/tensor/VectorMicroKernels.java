@@ -5,9 +5,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked inner loops of {@link VectorGemm}: {@code C[MR, w] += A[MR, kc]·B[kc, w]} for one
- * tile, reading from one packed array A as {@code [kc][MR]} at {@code ai} (one broadcast per row and
- * step) and B as {@code [kc][NR]} at {@code bi} (whole vectors). The accumulators live in registers for the whole loop: 24 of them in
- * {@link #tile6x4}, with 4 B vectors and a broadcast, 29 of the 32 vector registers of AVX-512.
+ * tile. Element (r, s) of A is {@code a[ai + r·aRow + s·aStep]}, broadcast once per row and step; step s
+ * of B is the whole vectors at {@code b[bi + s·bStep]}. Strides let the same loop read a packed panel
+ * ({@code aRow = 1, aStep = MR}; {@code bStep = NR}) or a row-major operand in place, transposed or not,
+ * so small products need not copy their operands first. The accumulators live in registers for the whole
+ * loop: 24 of them in {@link #tile6x4}, with 4 B vectors and a broadcast, 29 of the 32 vector registers of
+ * AVX-512.
  *
  * <p>Each method is written out in full, with every vector local to it: a vector passed to or returned
  * from a method that the JIT does not inline is boxed, and the product then runs at scalar speed. The
@@ -27,7 +30,12 @@ final class VectorMicroKernels {
     }
 
     /** Six rows by four vectors: every tile but those of a last panel at most one vector wide. */
-    static void tile6x4(float[] p, int ai, int bi, int kc, float[] c, int ci, int ldc) {
+    static void tile6x4(float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep, int kc,
+                        float[] c, int ci, int ldc) {
+        int a2 = 2 * aRow;
+        int a3 = 3 * aRow;
+        int a4 = 4 * aRow;
+        int a5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c02 = FloatVector.zero(S);
@@ -52,37 +60,37 @@ final class VectorMicroKernels {
         FloatVector c51 = FloatVector.zero(S);
         FloatVector c52 = FloatVector.zero(S);
         FloatVector c53 = FloatVector.zero(S);
-        for (int s = 0; s < kc; s++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, p, bi);
-            FloatVector b1 = FloatVector.fromArray(S, p, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, p, bi + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, p, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, p[ai]);
+        for (int s = 0; s < kc; s++, ai += aStep, bi += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
             c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, p[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + aRow]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
             c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, p[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + a2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
             c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, p[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + a3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, p[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + a4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
             c42 = x.fma(b2, c42);
             c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, p[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + a5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
             c52 = x.fma(b2, c52);
@@ -120,26 +128,31 @@ final class VectorMicroKernels {
     }
 
     /** Six rows by one vector, for a last panel at most one vector wide (ten classes, say). */
-    static void tile6x1(float[] p, int ai, int bi, int kc, float[] c, int ci, int ldc) {
+    static void tile6x1(float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep, int kc,
+                        float[] c, int ci, int ldc) {
+        int a2 = 2 * aRow;
+        int a3 = 3 * aRow;
+        int a4 = 4 * aRow;
+        int a5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        for (int s = 0; s < kc; s++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, p, bi);
-            FloatVector x = FloatVector.broadcast(S, p[ai]);
+        for (int s = 0; s < kc; s++, ai += aStep, bi += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
-            x = FloatVector.broadcast(S, p[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + aRow]);
             c10 = x.fma(b0, c10);
-            x = FloatVector.broadcast(S, p[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + a2]);
             c20 = x.fma(b0, c20);
-            x = FloatVector.broadcast(S, p[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + a3]);
             c30 = x.fma(b0, c30);
-            x = FloatVector.broadcast(S, p[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + a4]);
             c40 = x.fma(b0, c40);
-            x = FloatVector.broadcast(S, p[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + a5]);
             c50 = x.fma(b0, c50);
         }
         c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
