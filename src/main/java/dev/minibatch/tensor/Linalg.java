@@ -37,19 +37,20 @@ final class Linalg {
             kern.gemm(false, false, m, n, k, x, i * m * k, y, i * bStride, o, i * m * n, false);
         }
         return Autograd.record(new Tensor(o, so), g -> {
-            if (a.requiresGrad()) {
-                float[] ga = new float[x.length];
+            Tensor.GradOut ga = a.gradOut();
+            if (ga != null) {
                 for (int i = 0; i < batch; i++) {
-                    kern.gemm(false, true, m, k, n, g, i * m * n, y, i * bStride, ga, i * m * k, false);
+                    kern.gemm(false, true, m, k, n, g, i * m * n, y, i * bStride, ga.array(), i * m * k,
+                            ga.accumulate());
                 }
-                a.accumulateGrad(ga);
             }
-            if (b.requiresGrad()) {
-                float[] gb = new float[y.length];
+            Tensor.GradOut gb = b.gradOut();
+            if (gb != null) {
+                // A shared B sums its gradient over the batch: every product after the first adds.
                 for (int i = 0; i < batch; i++) {
-                    kern.gemm(true, false, k, n, m, x, i * m * k, g, i * m * n, gb, i * bStride, sharedB);
+                    kern.gemm(true, false, k, n, m, x, i * m * k, g, i * m * n, gb.array(), i * bStride,
+                            gb.accumulate() || sharedB && i > 0);
                 }
-                b.accumulateGrad(gb);
             }
         }, a, b);
     }
@@ -91,23 +92,21 @@ final class Linalg {
         return Autograd.record(new Tensor(o, new int[] {m, n}), gOut -> {
             float[] g = gOut;
             if (relu) {
-                g = new float[gOut.length];
-                kern.reluBackward(o, gOut, g, g.length);
+                // The masked gradient lives only for the products below: a per-thread scratch array.
+                g = Scratch.floats(gOut.length);
+                kern.reluBackward(o, gOut, g, gOut.length);
             }
-            if (x.requiresGrad()) {
-                float[] gx = new float[m * k];
-                kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx, 0, false);
-                x.accumulateGrad(gx);
+            Tensor.GradOut gx = x.gradOut();
+            if (gx != null) {
+                kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx.array(), 0, gx.accumulate());
             }
-            if (w.requiresGrad()) {
-                float[] gw = new float[n * k];
-                kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw, 0, false);
-                w.accumulateGrad(gw);
+            Tensor.GradOut gw = w.gradOut();
+            if (gw != null) {
+                kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw.array(), 0, gw.accumulate());
             }
-            if (bias != null && bias.requiresGrad()) {
-                float[] gb = new float[n];
-                kern.sumRows(g, gb, m, n, false);
-                bias.accumulateGrad(gb);
+            Tensor.GradOut gb = bias == null ? null : bias.gradOut();
+            if (gb != null) {
+                kern.sumRows(g, gb.array(), m, n, gb.accumulate());
             }
         }, inputs);
     }

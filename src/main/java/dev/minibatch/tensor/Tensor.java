@@ -414,6 +414,38 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Where an op's backward may write this tensor's gradient itself, instead of into a temporary array
+     * that {@link #accumulateGrad} then copies: the gradient's own storage, to be overwritten when this is
+     * the first gradient of the pass ({@link GradOut#accumulate} false; the array may hold old values) or
+     * added to otherwise. Null when this tensor does not require grad. For a model's weights this saves an
+     * allocation and a copy of the weight's size per step.
+     */
+    GradOut gradOut() {
+        if (!requiresGrad) {
+            return null;
+        }
+        if (isLeaf()) {
+            if (grad != null) {
+                return new GradOut(grad.floats, true);
+            }
+            int size = numel();
+            float[] buf = spareGrad != null && spareGrad.length == size ? spareGrad : new float[size];
+            spareGrad = null;
+            grad = new Tensor(buf, shape);
+            return new GradOut(buf, false);
+        }
+        if (nodeGrad != null) {
+            return new GradOut(nodeGrad, true);
+        }
+        nodeGrad = new float[numel()];
+        return new GradOut(nodeGrad, false);
+    }
+
+    /** A gradient's storage and whether a kernel adds to it ({@code true}) or overwrites it. */
+    record GradOut(float[] array, boolean accumulate) {
+    }
+
     void setGradFn(Tensor[] inputs, Autograd.Backward fn) {
         parents = inputs;
         gradFn = fn;

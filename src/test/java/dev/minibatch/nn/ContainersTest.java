@@ -1,6 +1,7 @@
 package dev.minibatch.nn;
 
 import dev.minibatch.Fixtures;
+import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,41 @@ class ContainersTest {
         assertSame(l2, model.get(-1));
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> model.get(3));
         assertEquals("index 3 is out of range for Sequential of size 3", e.getMessage());
+    }
+
+    @Test
+    void sequentialFusesLinearAndReluWithTheSameValuesAndGradients() {
+        Minibatch.manualSeed(4);
+        Sequential model = new Sequential(new Linear(6, 5), new ReLU(), new Linear(5, 3), new ReLU());
+        Tensor x = Tensor.randn(7, 6);
+        Tensor fused = model.forward(x);
+        fused.sum().backward();
+        List<float[]> fusedGrads = new ArrayList<>();
+        model.parameters().forEach(p -> fusedGrads.add(p.grad().toFloatArray()));
+        model.zeroGrad();
+        Tensor composed = x;
+        for (int i = 0; i < model.size(); i++) {
+            composed = model.get(i).forward(composed);
+        }
+        assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), "values");
+        composed.sum().backward();
+        for (int i = 0; i < fusedGrads.size(); i++) {
+            assertArrayEquals(model.parameters().get(i).grad().toFloatArray(), fusedGrads.get(i), "parameter " + i);
+        }
+    }
+
+    @Test
+    void sequentialCallsAnOverriddenForwardRatherThanFusingIt() {
+        Linear doubling = new Linear(3, 2) {
+            @Override
+            public Tensor forward(Tensor x) {
+                return super.forward(x).mul(2f);
+            }
+        };
+        Sequential model = new Sequential(doubling, new ReLU());
+        Tensor x = Tensor.randn(4, 3);
+        Fixtures.assertClose(Tensor.linear(x, doubling.weight, doubling.bias).mul(2f).relu(), model.forward(x), 0, 0,
+                "relu(2 * linear(x))");
     }
 
     @Test

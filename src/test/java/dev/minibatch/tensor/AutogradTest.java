@@ -3,6 +3,7 @@ package dev.minibatch.tensor;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,28 @@ class AutogradTest {
         assertArrayEquals(new float[] {3, 3}, w.grad().toFloatArray());
         w.mul(w).sum().backward();
         assertArrayEquals(new float[] {5, 7}, w.grad().toFloatArray(), "3 + 2w");
+    }
+
+    @Test
+    void aLayersGradientsAccumulateAcrossBackwardCallsToo() {
+        // Linear's backward writes into the gradients' storage: the second pass must add, not overwrite.
+        Generator g = new Generator(3);
+        Tensor x = Tensor.randn(g, 8, 20);
+        Tensor w = Tensor.randn(g, 6, 20).requiresGrad(true);
+        Tensor b = Tensor.randn(g, 6).requiresGrad(true);
+        Fused.linearRelu(x, w, b).sum().backward();
+        float[] once = w.grad().toFloatArray();
+        float[] onceB = b.grad().toFloatArray();
+        Fused.linearRelu(x, w, b).sum().backward();
+        for (int i = 0; i < once.length; i++) {
+            assertEquals(2 * once[i], w.grad().toFloatArray()[i], 1e-5f * Math.max(1f, Math.abs(once[i])), "w " + i);
+        }
+        for (int i = 0; i < onceB.length; i++) {
+            assertEquals(2 * onceB[i], b.grad().toFloatArray()[i], 1e-5f * Math.max(1f, Math.abs(onceB[i])), "b " + i);
+        }
+        w.zeroGrad();
+        Fused.linearRelu(x, w, b).sum().backward();
+        assertArrayEquals(once, w.grad().toFloatArray(), "after zeroGrad the reused storage is overwritten");
     }
 
     @Test

@@ -129,6 +129,19 @@ class GradientTest {
     }
 
     @Test
+    void productsWriteIntoGradientsThatAlreadyHoldAPath() {
+        // Products write their gradients straight into the gradient's storage: overwriting it for the first
+        // path, adding for the next. h (not a leaf) and w each get two paths here; w is also a shared B.
+        GradCheck.check("linear twice, same input and weight",
+                t -> {
+                    Tensor h = t[0].mul(2f);
+                    return Fused.linearRelu(h, t[1], t[2]).add(Tensor.linear(h, t[1], null));
+                }, randn(4, 5), randn(3, 5), randn(3));
+        GradCheck.check("matmul reusing both operands",
+                t -> t[0].matmul(t[1]).add(t[0].matmul(t[1].mul(t[1]))), randn(2, 3, 5), randn(5, 5));
+    }
+
+    @Test
     void chainedGraphReusingATensor() {
         // x is used three times: its gradient must sum all three paths.
         GradCheck.check("x*x + exp(x)", t -> t[0].mul(t[0]).add(t[0].exp()).mul(t[1]), randn(3, 4), randn(4));
