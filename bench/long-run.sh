@@ -12,5 +12,5 @@ cp_file=target/test-classpath.txt
 if [ ! -f "$cp_file" ] || [ pom.xml -nt "$cp_file" ]; then
     mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
 fi
-exec java --add-modules jdk.incubator.vector -Xmx1g ${JAVA_OPTS:-} \
+exec java --add-modules jdk.incubator.vector -Xmx1g -XX:-UseLoopPredicate ${JAVA_OPTS:-} \
     -cp "target/test-classes:target/classes:$(cat "$cp_file")" dev.minibatch.bench.LongRunBenchmark "$@"
