@@ -2,6 +2,9 @@ package dev.minibatch.tensor;
 
 /** Matrix products, on the {@link Kernels#gemm} kernel; transposes are read in place, never copied. */
 final class Linalg {
+    /** The ReLU-masked gradient of a fused linear layer, alive only within its backward closure. */
+    private static final ThreadLocal<float[]> MASKED_GRAD = Scratch.perThread();
+
     private Linalg() {
     }
 
@@ -93,7 +96,7 @@ final class Linalg {
             float[] g = gOut;
             if (relu) {
                 // The masked gradient lives only for the products below: a per-thread scratch array.
-                g = Scratch.floats(gOut.length);
+                g = Scratch.floats(MASKED_GRAD, gOut.length);
                 kern.reluBackward(o, gOut, g, gOut.length);
             }
             Tensor.GradOut gx = x.gradOut();

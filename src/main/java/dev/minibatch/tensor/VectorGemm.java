@@ -47,9 +47,9 @@ final class VectorGemm {
     static final long DIRECT_B_FLOATS = 128 * 1024;
 
     /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
-    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PACKED = Scratch.perThread();
     /** Each thread's scratch for the edges of a task's block. */
-    private static final ThreadLocal<float[]> EDGES = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> EDGES = Scratch.perThread();
 
     private VectorGemm() {
     }
@@ -73,15 +73,6 @@ final class VectorGemm {
                 task.accept(t);
             }
         }
-    }
-
-    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
-        float[] s = holder.get();
-        if (s.length < size) {
-            s = new float[size];
-            holder.set(s);
-        }
-        return s;
     }
 
     /** One product: its operands, its packed panels and how it is cut into tasks. */
@@ -155,7 +146,7 @@ final class VectorGemm {
             taskRows = blocks(aPanels, rowBlocks) * MR;
             taskCols = blocks(bPanels, colBlocks) * NR;
             bBase = aPanels * MR * k;
-            packed = scratch(PACKED, bBase + bPanels * NR * k);
+            packed = Scratch.floats(PACKED, bBase + bPanels * NR * k);
         }
 
         private static int blocks(int panels, int perBlock) {
@@ -325,7 +316,7 @@ final class VectorGemm {
             colsLeft = j1 - jFull;
             bottomWidth = (j1 - j0 + NR - 1) / NR * NR;
             int size = MR * bottomWidth + (iFull - i0) * NR;
-            strip = rowsLeft == 0 && colsLeft == 0 ? null : scratch(EDGES, size);
+            strip = rowsLeft == 0 && colsLeft == 0 ? null : Scratch.floats(EDGES, size);
             if (strip == null) {
                 return;
             }
