@@ -395,22 +395,14 @@ public final class Tensor {
      * {@code g} is copied if kept, so callers may reuse it.
      */
     public void accumulateGrad(float[] g) {
-        if (!requiresGrad) {
+        GradOut out = gradOut(g.length);
+        if (out == null) {
             return;
         }
-        if (isLeaf()) {
-            if (grad == null) {
-                float[] buf = spareGrad != null && spareGrad.length == g.length ? spareGrad : new float[g.length];
-                spareGrad = null;
-                System.arraycopy(g, 0, buf, 0, g.length);
-                grad = new Tensor(buf, shape);
-            } else {
-                Kernels.get().axpy(g.length, 1f, g, 0, grad.floats, 0);
-            }
-        } else if (nodeGrad == null) {
-            nodeGrad = g.clone();
+        if (out.accumulate()) {
+            Kernels.get().axpy(g.length, 1f, g, 0, out.array(), 0);
         } else {
-            Kernels.get().axpy(g.length, 1f, g, 0, nodeGrad, 0);
+            System.arraycopy(g, 0, out.array(), 0, g.length);
         }
     }
 
@@ -422,14 +414,21 @@ public final class Tensor {
      * allocation and a copy of the weight's size per step.
      */
     GradOut gradOut() {
+        return gradOut(numel());
+    }
+
+    private GradOut gradOut(int size) {
         if (!requiresGrad) {
             return null;
+        }
+        if (size != numel()) {
+            throw new IllegalStateException("a gradient of " + size + " elements for a tensor of shape "
+                    + Shapes.str(shape) + " (" + numel() + " elements)");
         }
         if (isLeaf()) {
             if (grad != null) {
                 return new GradOut(grad.floats, true);
             }
-            int size = numel();
             float[] buf = spareGrad != null && spareGrad.length == size ? spareGrad : new float[size];
             spareGrad = null;
             grad = new Tensor(buf, shape);
@@ -438,7 +437,7 @@ public final class Tensor {
         if (nodeGrad != null) {
             return new GradOut(nodeGrad, true);
         }
-        nodeGrad = new float[numel()];
+        nodeGrad = new float[size];
         return new GradOut(nodeGrad, false);
     }
 
