@@ -46,6 +46,9 @@ interface Kernels {
     /** {@code out = y > 0 ? g : 0}, with y the ReLU's output. */
     void reluBackward(float[] y, float[] g, float[] out, int n);
 
+    /** Whether none of the first n values is NaN or infinite. */
+    boolean allFinite(float[] a, int n);
+
     /**
      * Softmax cross entropy of each row of {@code x} [n, c] against its class {@code target[i]}:
      * {@code loss[i] = log(sum(exp(x_i - m_i))) - (x_i[t_i] - m_i)}, m_i the row's max (the log-sum-exp

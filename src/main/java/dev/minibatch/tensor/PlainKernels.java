@@ -9,6 +9,9 @@ import java.util.Arrays;
  * scratch row with {@link System#arraycopy}, which is itself vectorised.
  */
 final class PlainKernels implements Kernels {
+    /** A float's exponent bits, and one added to the exponent: see {@link #allFinite}. */
+    static final int EXPONENT = 0x7f80_0000;
+    static final int EXPONENT_ONE = 0x0080_0000;
 
     @Override
     public String name() {
@@ -92,6 +95,19 @@ final class PlainKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             out[i] = Math.max(a[i], 0f);
         }
+    }
+
+    /**
+     * Adding one to an exponent of all ones, and only to that one, carries into the sign bit; or-ing the
+     * sums is a reduction without branches.
+     */
+    @Override
+    public boolean allFinite(float[] a, int n) {
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            any |= (Float.floatToRawIntBits(a[i]) & EXPONENT) + EXPONENT_ONE;
+        }
+        return any >= 0;
     }
 
     /**

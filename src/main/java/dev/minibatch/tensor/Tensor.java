@@ -225,6 +225,14 @@ public final class Tensor {
         return floats != null ? floats[0] : ints[0];
     }
 
+    /**
+     * Whether no element is NaN or infinite: {@code torch.isfinite(t).all()}, in one pass and without a mask
+     * tensor. Integer tensors always are.
+     */
+    public boolean allFinite() {
+        return floats == null || Kernels.get().allFinite(floats, floats.length);
+    }
+
     public float[] toFloatArray() {
         if (floats != null) {
             return floats.clone();

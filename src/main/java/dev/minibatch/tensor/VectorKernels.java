@@ -1,6 +1,7 @@
 package dev.minibatch.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,6 +16,7 @@ import java.util.Arrays;
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
 
     @Override
     public String name() {
@@ -137,5 +139,22 @@ final class VectorKernels implements Kernels {
         for (; i < n; i++) {
             out[i] = y[i] > 0f ? g[i] : 0f;
         }
+    }
+
+    /** The plain kernel's test ({@link PlainKernels#allFinite}) on the bits of whole vectors. */
+    @Override
+    public boolean allFinite(float[] a, int n) {
+        IntVector any = IntVector.zero(I);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            IntVector bits = FloatVector.fromArray(S, a, i).reinterpretAsInts();
+            any = any.or(bits.and(PlainKernels.EXPONENT).add(PlainKernels.EXPONENT_ONE));
+        }
+        int tail = 0;
+        for (; i < n; i++) {
+            tail |= (Float.floatToRawIntBits(a[i]) & PlainKernels.EXPONENT) + PlainKernels.EXPONENT_ONE;
+        }
+        return (any.reduceLanes(VectorOperators.OR) | tail) >= 0;
     }
 }

@@ -14,13 +14,10 @@ import java.util.Map;
  * training with a message naming the epoch, the batch, the tensor and the element. Since it stops the
  * epoch before it ends, no checkpoint of a broken model is ever written: the last one stays.
  *
- * <p>The cost is one branch-free read of the parameters per step, next to the several passes over them
- * that the backward pass and the optimizer step make.
+ * <p>The cost is one vectorised read of the parameters per step ({@link Tensor#allFinite}), next to the
+ * several passes over them that the backward pass and the optimizer step make.
  */
 final class NumericsCheck {
-    private static final int EXPONENT = 0x7f80_0000;
-    private static final int EXPONENT_ONE = 0x0080_0000;
-
     private final Map<String, Tensor> parameters;
 
     NumericsCheck(Module model) {
@@ -37,7 +34,7 @@ final class NumericsCheck {
     /** After the optimizer step, before the gradients are dropped. */
     void afterStep(int epoch, int batch) {
         for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
-            if (hasNonFinite(p.getValue().storage())) {
+            if (!p.getValue().allFinite()) {
                 throw stop(epoch, batch, cause(p.getKey(), p.getValue()));
             }
         }
@@ -54,25 +51,13 @@ final class NumericsCheck {
     private String cause(String name, Tensor parameter) {
         for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
             Tensor grad = p.getValue().grad();
-            if (grad != null && hasNonFinite(grad.storage())) {
+            if (grad != null && !grad.allFinite()) {
                 return "the gradient of " + p.getKey() + " holds " + firstNonFinite(grad)
                         + ", which the optimizer step put into the parameters";
             }
         }
         return "parameter " + name + " holds " + firstNonFinite(parameter) + " after the optimizer step, "
                 + "from finite gradients";
-    }
-
-    /**
-     * Adding one to an exponent of all ones, and only to that one, carries into the sign bit; or-ing the
-     * sums is a reduction without branches that the JIT compiles to a tight loop.
-     */
-    static boolean hasNonFinite(float[] values) {
-        int any = 0;
-        for (float v : values) {
-            any |= (Float.floatToRawIntBits(v) & EXPONENT) + EXPONENT_ONE;
-        }
-        return any < 0;
     }
 
     /** The value and index of the first non-finite element, as {@code NaN at [2, 7]}. */

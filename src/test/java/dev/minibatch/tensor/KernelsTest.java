@@ -9,6 +9,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,26 @@ class KernelsTest {
     @AfterEach
     void restoreThreads() {
         Minibatch.setNumThreads(threadsBefore);
+    }
+
+    @Test
+    void allFiniteFindsEveryKindOfNonFiniteValueAnywhere() {
+        // 1001 values: whole vectors and a tail, in both kernel sets; a NaN with its sign bit set too.
+        float[] values = new float[1001];
+        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, Float.MIN_NORMAL};
+        for (Kernels kern : BOTH) {
+            assertTrue(kern.allFinite(values, values.length), kern.name());
+            assertTrue(kern.allFinite(extremes, extremes.length), kern.name());
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.intBitsToFloat(0xffc0_0001)}) {
+                for (int at : new int[] {0, 17, 500, 999, 1000}) {
+                    float[] v = values.clone();
+                    v[at] = bad;
+                    assertFalse(kern.allFinite(v, v.length), kern.name() + ": " + bad + " at " + at);
+                    assertTrue(kern.allFinite(v, at), kern.name() + ": only the first n values count");
+                }
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,14 @@ class TensorTest {
 
     private static Tensor m(float... v) {
         return Tensor.of(v, 2, v.length / 2);
+    }
+
+    @Test
+    void allFiniteIsIsfiniteAll() {
+        assertTrue(Tensor.of(new float[] {1f, -Float.MAX_VALUE, 0f}, 3).allFinite());
+        assertFalse(Tensor.of(new float[] {1f, Float.NaN, 0f}, 3).allFinite());
+        assertFalse(Tensor.of(new float[] {Float.NEGATIVE_INFINITY}, 1).allFinite());
+        assertTrue(Tensor.wrapInts(new int[] {Integer.MIN_VALUE}, 1).allFinite(), "integers are finite");
     }
 
     @Test

@@ -133,20 +133,4 @@ class NumericsCheckTest {
         assertTrue(h.stopReason().isEmpty());
         assertTrue(Double.isNaN(h.last().orElseThrow().trainLoss()), "the NaN went into the epoch's mean");
     }
-
-    @Test
-    void findsEveryKindOfNonFiniteValueAnywhere() {
-        float[] values = new float[1001];
-        assertFalse(NumericsCheck.hasNonFinite(values));
-        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-            Float.intBitsToFloat(0xffc0_0001)}) {
-            for (int at : new int[] {0, 500, 1000}) {
-                float[] v = values.clone();
-                v[at] = bad;
-                assertTrue(NumericsCheck.hasNonFinite(v), bad + " at " + at);
-            }
-        }
-        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, Float.MIN_NORMAL};
-        assertFalse(NumericsCheck.hasNonFinite(extremes));
-    }
 }
