@@ -244,9 +244,12 @@ final class VectorGemm {
          * partial, row panel or column panel: they go to zero-padded strips, copied in and out once.
          */
         void block(int t) {
-            int i0 = t / colBlocks * taskRows;
+            // Tasks run down a column of blocks, not along a row: two threads then work on blocks one above
+            // the other, whose rows of C share no cache line. Side by side (a row of C's blocks is not
+            // 64-byte aligned), they wrote the same lines at every row and 1024³ took 8% longer on two cores.
+            int i0 = t % rowBlocks * taskRows;
             int i1 = Math.min(m, i0 + taskRows);
-            int j0 = t % colBlocks * taskCols;
+            int j0 = t / rowBlocks * taskCols;
             int j1 = Math.min(n, j0 + taskCols);
             Edges edges = new Edges(this, i0, i1, j0, j1);
             if (!accumulate) {
