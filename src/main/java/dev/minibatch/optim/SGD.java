@@ -73,10 +73,6 @@ public final class SGD extends Optimizer {
                 }
                 b = buf.storage();
             }
-            if (b == null && weightDecay == 0) {
-                plainStep(p, g, lr);
-                continue;
-            }
             for (int j = 0; j < p.length; j++) {
                 float d = g[j];
                 if (weightDecay != 0) {
@@ -88,17 +84,6 @@ public final class SGD extends Optimizer {
                 }
                 p[j] -= lr * d;
             }
-        }
-    }
-
-    /**
-     * {@code p -= lr * g}, the same arithmetic as the general loop, in a loop without branches that the JIT
-     * compiles to vector instructions; the general one, with its per-element tests, it did not (the lesson's
-     * step took 3x as long).
-     */
-    private static void plainStep(float[] p, float[] g, float lr) {
-        for (int j = 0; j < p.length; j++) {
-            p[j] -= lr * g[j];
         }
     }
 
