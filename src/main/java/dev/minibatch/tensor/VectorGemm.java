@@ -239,8 +239,8 @@ final class VectorGemm {
          */
         void block(int t) {
             // Tasks run down a column of blocks, not along a row: two threads then work on blocks one above
-            // the other, whose rows of C share no cache line. Side by side (a row of C's blocks is not
-            // 64-byte aligned), they wrote the same lines at every row and 1024³ took 8% longer on two cores.
+            // the other, whose rows of C share no cache line. Side by side (C's rows are not in general
+            // 64-byte aligned), they wrote the same lines at every row: 1024³ took 8% longer on two cores.
             int i0 = t % rowBlocks * taskRows;
             int i1 = Math.min(m, i0 + taskRows);
             int j0 = t / rowBlocks * taskCols;
