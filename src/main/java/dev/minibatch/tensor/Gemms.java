@@ -1,6 +1,7 @@
 package dev.minibatch.tensor;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /** What every matrix-product kernel does alike, before its own loops. */
 final class Gemms {
@@ -22,5 +23,19 @@ final class Gemms {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Runs tasks {@code 0..tasks-1}: shared with {@link Parallel}'s threads when the product is large enough
+     * to pay for a hand-off, else on the calling thread.
+     */
+    static void run(boolean parallel, int tasks, IntConsumer task) {
+        if (parallel) {
+            Parallel.forEach(tasks, task);
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+        }
     }
 }

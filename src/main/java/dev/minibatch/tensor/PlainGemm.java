@@ -35,22 +35,12 @@ final class PlainGemm {
         int blockRows = (m + rowBlocks - 1) / rowBlocks;
         float[][] rows = scratch(colBlocks * k);
         boolean parallel = (long) m * n * k >= PARALLEL_MACS;
-        run(parallel, colBlocks, cb -> pack(cb, transB, n, k, b, bOff, rows));
-        run(parallel, rowBlocks * colBlocks, t -> {
+        Gemms.run(parallel, colBlocks, cb -> pack(cb, transB, n, k, b, bOff, rows));
+        Gemms.run(parallel, rowBlocks * colBlocks, t -> {
             int i0 = t / colBlocks * blockRows;
             int cb = t % colBlocks;
             block(i0, Math.min(m, i0 + blockRows), cb, transA, m, n, k, a, aOff, rows, c, cOff, accumulate);
         });
-    }
-
-    private static void run(boolean parallel, int tasks, java.util.function.IntConsumer task) {
-        if (parallel) {
-            Parallel.forEach(tasks, task);
-        } else {
-            for (int t = 0; t < tasks; t++) {
-                task.accept(t);
-            }
-        }
     }
 
     /** Rows {@code cb·k ..} of {@code rows} get op(B)[p, NB·cb ..], each starting at index 0. */

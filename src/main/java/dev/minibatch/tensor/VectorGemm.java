@@ -3,7 +3,6 @@ package dev.minibatch.tensor;
 import jdk.incubator.vector.FloatVector;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 import static dev.minibatch.tensor.VectorMicroKernels.L;
 import static dev.minibatch.tensor.VectorMicroKernels.MR;
@@ -61,18 +60,8 @@ final class VectorGemm {
         }
         boolean parallel = (long) m * n * k >= PARALLEL_MACS;
         Call call = new Call(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, parallel);
-        run(parallel, call.aPack + call.bPack, call::pack);
-        run(parallel, call.rowBlocks * call.colBlocks, call::block);
-    }
-
-    private static void run(boolean parallel, int tasks, IntConsumer task) {
-        if (parallel) {
-            Parallel.forEach(tasks, task);
-        } else {
-            for (int t = 0; t < tasks; t++) {
-                task.accept(t);
-            }
-        }
+        Gemms.run(parallel, call.aPack + call.bPack, call::pack);
+        Gemms.run(parallel, call.rowBlocks * call.colBlocks, call::block);
     }
 
     /** One product: its operands, its packed panels and how it is cut into tasks. */
