@@ -31,11 +31,13 @@ final class Elementwise {
         int[] sb = b.shapeRef();
         int[] so = Shapes.broadcast(name, sa, sb);
         float[] out = new float[Shapes.numel(so)];
-        if (Arrays.equals(sa, so) && Arrays.equals(sb, so) && kernel != null) {
-            kernel.apply(x, y, out, out.length);
-        } else if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = op.apply(x[i], y[i]);
+        if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
+            if (kernel != null) {
+                kernel.apply(x, y, out, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = op.apply(x[i], y[i]);
+                }
             }
         } else if (Arrays.equals(sa, so) && y.length == 1) {
             float v = y[0];
