@@ -9,7 +9,7 @@ import java.util.Arrays;
  * scratch row with {@link System#arraycopy}, which is itself vectorised.
  */
 final class PlainKernels implements Kernels {
-    /** A float's exponent bits, and one added to the exponent: see {@link #allFinite}. */
+    /** A float's exponent bits, and one added to the exponent: see {@link #nonFiniteBits}. */
     static final int EXPONENT = 0x7f80_0000;
     static final int EXPONENT_ONE = 0x0080_0000;
 
@@ -97,17 +97,22 @@ final class PlainKernels implements Kernels {
         }
     }
 
-    /**
-     * Adding one to an exponent of all ones, and only to that one, carries into the sign bit; or-ing the
-     * sums is a reduction without branches.
-     */
     @Override
     public boolean allFinite(float[] a, int n) {
+        return nonFiniteBits(a, 0, n) >= 0;
+    }
+
+    /**
+     * Negative exactly when one of {@code a[from..to-1]} is NaN or infinite. Adding one to an exponent of all
+     * ones, and only to that one, carries into the sign bit; or-ing the sums is a reduction without branches.
+     * The vector kernel runs the same test on whole vectors, and this loop on its tail.
+     */
+    static int nonFiniteBits(float[] a, int from, int to) {
         int any = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             any |= (Float.floatToRawIntBits(a[i]) & EXPONENT) + EXPONENT_ONE;
         }
-        return any >= 0;
+        return any;
     }
 
     /**

@@ -141,7 +141,7 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** The plain kernel's test ({@link PlainKernels#allFinite}) on the bits of whole vectors. */
+    /** The plain kernel's test ({@link PlainKernels#nonFiniteBits}) on the bits of whole vectors, then its tail. */
     @Override
     public boolean allFinite(float[] a, int n) {
         IntVector any = IntVector.zero(I);
@@ -151,10 +151,6 @@ final class VectorKernels implements Kernels {
             IntVector bits = FloatVector.fromArray(S, a, i).reinterpretAsInts();
             any = any.or(bits.and(PlainKernels.EXPONENT).add(PlainKernels.EXPONENT_ONE));
         }
-        int tail = 0;
-        for (; i < n; i++) {
-            tail |= (Float.floatToRawIntBits(a[i]) & PlainKernels.EXPONENT) + PlainKernels.EXPONENT_ONE;
-        }
-        return (any.reduceLanes(VectorOperators.OR) | tail) >= 0;
+        return (any.reduceLanes(VectorOperators.OR) | PlainKernels.nonFiniteBits(a, i, n)) >= 0;
     }
 }
