@@ -4,7 +4,7 @@ import dev.minibatch.data.TensorDataset;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.tensor.Tensor;
 import dev.minibatch.train.Metrics;
-import dev.minibatch.train.Plots;
+import dev.minibatch.plot.Plots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import dev.minibatch.nn.ReLU;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.tensor.Tensor;
 import dev.minibatch.train.Checkpoint;
-import dev.minibatch.train.Safetensors;
+import dev.minibatch.io.Safetensors;
 
 import java.io.IOException;
 import java.nio.file.Files;

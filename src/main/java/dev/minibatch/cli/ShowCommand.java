@@ -2,7 +2,7 @@ package dev.minibatch.cli;
 
 import dev.minibatch.data.TensorDataset;
 import dev.minibatch.tensor.Tensor;
-import dev.minibatch.train.ImageGrid;
+import dev.minibatch.plot.ImageGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -9,7 +9,7 @@ import dev.minibatch.optim.Optimizer;
 import dev.minibatch.optim.SGD;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
-import dev.minibatch.train.AtomicFiles;
+import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.CheckpointCallback;

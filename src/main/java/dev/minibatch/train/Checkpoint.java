@@ -1,5 +1,7 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.Safetensors;
+import dev.minibatch.io.SafetensorsFormatException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,19 +86,19 @@ public final class Checkpoint {
         Safetensors.save(dir.resolve(STATE_FILE), state, metadata);
     }
 
-    /** Reads {@value #STATE_FILE} from {@code dir}; a damaged or foreign file throws {@link CheckpointFormatException}. */
+    /** Reads {@value #STATE_FILE} from {@code dir}; a damaged or foreign file throws {@link SafetensorsFormatException}. */
     public static Checkpoint load(Path dir) throws IOException {
         Path file = dir.resolve(STATE_FILE);
         Safetensors.Contents contents = Safetensors.load(file);
         Map<String, String> meta = contents.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new CheckpointFormatException(file.toString(), -1, "not a Minibatch checkpoint: its format is "
+            throw new SafetensorsFormatException(file.toString(), -1, "not a Minibatch checkpoint: its format is "
                     + meta.get("format") + ", expected " + FORMAT);
         }
         History history = history(file, required(file, meta, "history"));
         String epoch = required(file, meta, "epoch");
         if (!epoch.equals(Integer.toString(history.lastEpoch()))) {
-            throw new CheckpointFormatException(file.toString(), -1, "epoch " + epoch + " does not match its history of "
+            throw new SafetensorsFormatException(file.toString(), -1, "epoch " + epoch + " does not match its history of "
                     + history.lastEpoch() + " epochs");
         }
         return new Checkpoint(file, contents.tensors(), generatorState(file, meta, "generator"),
@@ -149,23 +151,23 @@ public final class Checkpoint {
         return Arrays.stream(values).mapToObj(Long::toString).collect(Collectors.joining(","));
     }
 
-    private static String required(Path file, Map<String, String> meta, String key) throws CheckpointFormatException {
+    private static String required(Path file, Map<String, String> meta, String key) throws SafetensorsFormatException {
         String value = meta.get(key);
         if (value == null) {
-            throw new CheckpointFormatException(file.toString(), -1, "the metadata has no '" + key + "'");
+            throw new SafetensorsFormatException(file.toString(), -1, "the metadata has no '" + key + "'");
         }
         return value;
     }
 
     private static long[] generatorState(Path file, Map<String, String> meta, String key)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         String value = required(file, meta, key);
         try {
             long[] state = Arrays.stream(value.split(",")).mapToLong(Long::parseLong).toArray();
             new Generator(0).setState(state);
             return state;
         } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(file.toString(), -1, "metadata '" + key + "' is not a generator state: "
+            throw new SafetensorsFormatException(file.toString(), -1, "metadata '" + key + "' is not a generator state: "
                     + e.getMessage());
         }
     }
@@ -179,7 +181,7 @@ public final class Checkpoint {
         return epochs.toString();
     }
 
-    private static History history(Path file, String json) throws CheckpointFormatException {
+    private static History history(Path file, String json) throws SafetensorsFormatException {
         try {
             List<EpochResult> epochs = new ArrayList<>();
             for (JsonNode e : JSON.readTree(json)) {
@@ -188,18 +190,18 @@ public final class Checkpoint {
             }
             return History.of(epochs);
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new CheckpointFormatException(file.toString(), -1, "metadata 'history' is not a list of epochs: "
+            throw new SafetensorsFormatException(file.toString(), -1, "metadata 'history' is not a list of epochs: "
                     + e.getMessage());
         }
     }
 
-    private static Map<String, String> settings(Path file, String json) throws CheckpointFormatException {
+    private static Map<String, String> settings(Path file, String json) throws SafetensorsFormatException {
         try {
             Map<String, String> out = new LinkedHashMap<>();
             JSON.readTree(json).fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
             return out;
         } catch (JsonProcessingException e) {
-            throw new CheckpointFormatException(file.toString(), -1, "metadata 'settings' is not a JSON object: "
+            throw new SafetensorsFormatException(file.toString(), -1, "metadata 'settings' is not a JSON object: "
                     + e.getOriginalMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.nn.Module;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.tensor.Generator;

@@ -1,5 +1,6 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -1,8 +1,12 @@
 package dev.minibatch.train;
 
+import dev.minibatch.plot.Plots;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Redraws {@code loss.png} and {@code accuracy.png} in a directory after every epoch, so the curves can
@@ -33,10 +37,18 @@ public final class PlotCallback implements Callback {
     public void onEpochEnd(EpochResult result) {
         history = history.plus(result);
         try {
-            Plots.lossCurves(history, lossPlot());
-            Plots.accuracyCurve(history, accuracyPlot());
+            Plots.lines("Loss", "epoch", "loss", List.of(series("train", EpochResult::trainLoss),
+                    series("valid", EpochResult::validLoss)), true, false, lossPlot());
+            Plots.lines("Validation accuracy", "epoch", "accuracy", List.of(series("valid", EpochResult::validAccuracy)),
+                    true, false, accuracyPlot());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Plots.Series series(String name, ToDoubleFunction<EpochResult> value) {
+        List<EpochResult> epochs = history.epochs();
+        return new Plots.Series(name, epochs.stream().mapToDouble(EpochResult::epoch).toArray(),
+                epochs.stream().mapToDouble(value).toArray());
     }
 }

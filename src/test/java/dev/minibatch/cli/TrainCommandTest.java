@@ -2,7 +2,7 @@ package dev.minibatch.cli;
 
 import dev.minibatch.Fixtures;
 import dev.minibatch.tensor.Tensor;
-import dev.minibatch.train.Safetensors;
+import dev.minibatch.io.Safetensors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,8 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.Safetensors;
+import dev.minibatch.io.SafetensorsFormatException;
+import dev.minibatch.io.SpecReader;
 import dev.minibatch.nn.Functional;
 import dev.minibatch.nn.Linear;
 import dev.minibatch.nn.Module;
@@ -133,15 +136,15 @@ class CheckpointTest {
     @Test
     void foreignOrDamagedFilesAreFormatErrors() throws IOException {
         Safetensors.save(dir.resolve(Checkpoint.STATE_FILE), Map.of("w", Tensor.ones(1)), Map.of("format", "pt"));
-        CheckpointFormatException foreign = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(dir));
+        SafetensorsFormatException foreign = assertThrows(SafetensorsFormatException.class, () -> Checkpoint.load(dir));
         assertTrue(foreign.getMessage().contains("not a Minibatch checkpoint"), foreign.getMessage());
 
         Safetensors.save(dir.resolve(Checkpoint.STATE_FILE), Map.of(), Map.of("format", Checkpoint.FORMAT,
                 "epoch", "1", "history", "[]", "settings", "{}", "generator", "1,2,3,4,5", "default_generator", "1"));
-        CheckpointFormatException damaged = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(dir));
+        SafetensorsFormatException damaged = assertThrows(SafetensorsFormatException.class, () -> Checkpoint.load(dir));
         assertTrue(damaged.getMessage().contains("epoch 1 does not match its history of 0 epochs"), damaged.getMessage());
 
         Files.write(dir.resolve(Checkpoint.STATE_FILE), new byte[] {1, 2, 3});
-        assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(dir));
+        assertThrows(SafetensorsFormatException.class, () -> Checkpoint.load(dir));
     }
 }

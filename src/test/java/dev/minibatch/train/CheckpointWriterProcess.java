@@ -1,5 +1,7 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.Safetensors;
+import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.tensor.Tensor;
 
 import java.io.FilterOutputStream;

@@ -1,5 +1,6 @@
 package dev.minibatch.train;
 
+import dev.minibatch.io.Safetensors;
 import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

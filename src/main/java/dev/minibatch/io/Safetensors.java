@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import dev.minibatch.tensor.DType;
 import dev.minibatch.tensor.Tensor;
@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>Reading trusts nothing in the file: the header length, the JSON, every dtype, shape and byte range are
  * checked against the file before any memory is sized by them, and any problem is reported as a
- * {@link CheckpointFormatException}.
+ * {@link SafetensorsFormatException}.
  */
 public final class Safetensors {
     /** Tensor bytes are converted through a buffer of this size rather than a copy of the whole tensor. */
@@ -69,7 +69,7 @@ public final class Safetensors {
         }
     }
 
-    /** Reads a safetensors file; a malformed one throws {@link CheckpointFormatException} naming the file. */
+    /** Reads a safetensors file; a malformed one throws {@link SafetensorsFormatException} naming the file. */
     public static Contents load(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(SafetensorsSource.of(channel, file.toString()));
@@ -78,12 +78,12 @@ public final class Safetensors {
 
     /**
      * Reads safetensors bytes held in memory; {@code name} names them in error messages. Any input either
-     * loads or throws {@link CheckpointFormatException}.
+     * loads or throws {@link SafetensorsFormatException}.
      */
-    public static Contents parse(byte[] bytes, String name) throws CheckpointFormatException {
+    public static Contents parse(byte[] bytes, String name) throws SafetensorsFormatException {
         try {
             return read(SafetensorsSource.of(bytes, name));
-        } catch (CheckpointFormatException e) {
+        } catch (SafetensorsFormatException e) {
             throw e;
         } catch (IOException e) {
             // Reading from memory performs no I/O; only format problems can be thrown.

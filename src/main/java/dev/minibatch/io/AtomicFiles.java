@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,7 +58,7 @@ abstract class SafetensorsSource {
      */
     abstract ByteBuffer read(long position, int length) throws IOException;
 
-    CheckpointFormatException error(long offset, String problem) {
-        return new CheckpointFormatException(name, offset, problem);
+    SafetensorsFormatException error(long offset, String problem) {
+        return new SafetensorsFormatException(name, offset, problem);
     }
 }

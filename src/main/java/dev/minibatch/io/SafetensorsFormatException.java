@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import java.io.IOException;
 
@@ -8,7 +8,7 @@ import java.io.IOException;
  * malformed file, whatever its bytes; the message names the file, the problem and the byte offset
  * in the file where the problem was found.
  */
-public class CheckpointFormatException extends IOException {
+public class SafetensorsFormatException extends IOException {
     private final String source;
     private final long offset;
 
@@ -17,7 +17,7 @@ public class CheckpointFormatException extends IOException {
      * @param offset the byte offset in the file where the problem was found, or -1 when it has no one place
      * @param problem what is wrong, with the values involved
      */
-    public CheckpointFormatException(String source, long offset, String problem) {
+    public SafetensorsFormatException(String source, long offset, String problem) {
         super(source + ": " + problem + (offset >= 0 ? " (at byte " + offset + ")" : ""));
         this.source = source;
         this.offset = offset;

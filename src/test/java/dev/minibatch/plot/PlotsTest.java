@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.plot;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,12 +19,12 @@ class PlotsTest {
     @TempDir
     Path dir;
 
-    private static History history(int epochs) {
-        List<EpochResult> rs = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
-            rs.add(new EpochResult(e, 1.0 / e, 1.2 / e, 1 - 0.5 / e, 1));
+    private static Plots.Series series(String name, double... y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
         }
-        return History.of(rs);
+        return new Plots.Series(name, x, y);
     }
 
     private static BufferedImage png(Path file) throws IOException {
@@ -54,8 +53,10 @@ class PlotsTest {
 
     @Test
     void lossAndAccuracyCurvesArePngsWithTheirSeriesDrawn() throws IOException {
-        Plots.lossCurves(history(5), dir.resolve("loss.png"));
-        Plots.accuracyCurve(history(5), dir.resolve("accuracy.png"));
+        Plots.lines("Loss", "epoch", "loss", List.of(series("train", 1, 0.5, 0.33, 0.25, 0.2),
+                series("valid", 1.2, 0.6, 0.4, 0.3, 0.24)), true, false, dir.resolve("loss.png"));
+        Plots.lines("Accuracy", "epoch", "accuracy", List.of(series("valid", 0.5, 0.75, 0.83, 0.87, 0.9)), true, false,
+                dir.resolve("accuracy.png"));
         BufferedImage loss = png(dir.resolve("loss.png"));
         BufferedImage accuracy = png(dir.resolve("accuracy.png"));
         assertEquals(800, loss.getWidth());
@@ -66,8 +67,8 @@ class PlotsTest {
 
     @Test
     void nonFiniteValuesAreLeftOutOfTheCurves() throws IOException {
-        History h = History.of(List.of(new EpochResult(1, 1, 1, 0.5, 1), new EpochResult(2, 0.5, Double.NaN, 0.6, 1)));
-        Plots.lossCurves(h, dir.resolve("loss.png"));
+        Plots.lines("Loss", "epoch", "loss", List.of(series("train", 1, 0.5), series("valid", 1, Double.NaN)), true,
+                false, dir.resolve("loss.png"));
         assertTrue(colouredPixels(png(dir.resolve("loss.png"))) > 0);
     }
 
@@ -83,11 +84,11 @@ class PlotsTest {
     }
 
     @Test
-    void plotCallbackRedrawsBothCurvesEachEpochIncludingEarlierOnes() throws IOException {
-        PlotCallback plots = new PlotCallback(dir);
-        plots.onFitStart(history(2), 3);
-        plots.onEpochEnd(new EpochResult(3, 0.3, 0.4, 0.8, 1));
-        assertEquals(800, png(plots.lossPlot()).getWidth());
-        assertEquals(800, png(plots.accuracyPlot()).getWidth());
+    void aLogScaleLeavesOutPointsItCannotDraw() throws IOException {
+        Plots.Series sweep = new Plots.Series("loss", new double[] {0, 1e-7, 1e-5, 1e-3, 1e-1},
+                new double[] {3, 2.3, 2.2, 1.0, 4.0});
+        Plots.lines("LR finder", "learning rate", "loss", List.of(sweep), false, true, dir.resolve("lr.png"));
+        assertTrue(colouredPixels(png(dir.resolve("lr.png"))) > 100, "the sweep is drawn");
+        assertThrows(IllegalArgumentException.class, () -> new Plots.Series("bad", new double[2], new double[3]));
     }
 }

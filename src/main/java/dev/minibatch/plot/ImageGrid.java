@@ -1,5 +1,6 @@
-package dev.minibatch.train;
+package dev.minibatch.plot;
 
+import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.tensor.Tensor;
 
 import javax.imageio.ImageIO;

@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.plot;
 
 import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.Test;

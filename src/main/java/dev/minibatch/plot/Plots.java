@@ -1,10 +1,12 @@
-package dev.minibatch.train;
+package dev.minibatch.plot;
 
+import dev.minibatch.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -14,9 +16,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
-/** PNG charts of a training run (drawn with XChart) and of a classifier's confusion matrix. */
+/** PNG charts drawn with XChart: line charts (training curves, an LR sweep) and a classifier's confusion matrix. */
 public final class Plots {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 500;
@@ -24,44 +25,53 @@ public final class Plots {
     private Plots() {
     }
 
-    /** The training and validation loss against the epoch. */
-    public static void lossCurves(History history, Path png) throws IOException {
-        XYChart chart = curves("Loss", "loss");
-        addSeries(chart, "train", history, EpochResult::trainLoss);
-        addSeries(chart, "valid", history, EpochResult::validLoss);
-        save(chart, png);
-    }
-
-    /** The validation accuracy against the epoch. */
-    public static void accuracyCurve(History history, Path png) throws IOException {
-        XYChart chart = curves("Validation accuracy", "accuracy");
-        chart.getStyler().setLegendVisible(false);
-        addSeries(chart, "valid", history, EpochResult::validAccuracy);
-        save(chart, png);
-    }
-
-    private static XYChart curves(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setXAxisDecimalPattern("#");
-        return chart;
-    }
-
-    /** Epochs whose value is not finite (a diverged run) are left out rather than drawn off the chart. */
-    private static void addSeries(XYChart chart, String name, History history, ToDoubleFunction<EpochResult> value) {
-        List<Integer> epochs = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        for (EpochResult r : history.epochs()) {
-            double v = value.applyAsDouble(r);
-            if (Double.isFinite(v)) {
-                epochs.add(r.epoch());
-                values.add(v);
+    /** One curve of a line chart: its name in the legend and its points. */
+    public record Series(String name, double[] x, double[] y) {
+        public Series {
+            if (x.length != y.length) {
+                throw new IllegalArgumentException("series " + name + ": " + x.length + " x values but "
+                        + y.length + " y values");
             }
         }
-        if (!epochs.isEmpty()) {
-            chart.addSeries(name, epochs, values).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /**
+     * A line chart of {@code series} against {@code xTitle}, with a circle at each point (for per-epoch
+     * curves) or without (for dense ones, {@code markers} false); {@code logX} draws the x axis on a log
+     * scale, as an LR finder's plot needs. Points whose value is not finite (a diverged run) are left out
+     * rather than drawn off the chart; a series with no finite point is not drawn, and a chart with none
+     * at all is still written, empty.
+     */
+    public static void lines(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
+            boolean logX, Path png) throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        if (logX) {
+            chart.getStyler().setXAxisLogarithmic(true);
+        } else if (markers) {
+            chart.getStyler().setXAxisDecimalPattern("#");
+        }
+        for (Series s : series) {
+            addSeries(chart, s, markers, logX);
+        }
+        save(chart, png);
+    }
+
+    private static void addSeries(XYChart chart, Series s, boolean markers, boolean logX) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int i = 0; i < s.x().length; i++) {
+            if (Double.isFinite(s.y()[i]) && Double.isFinite(s.x()[i]) && (!logX || s.x()[i] > 0)) {
+                xs.add(s.x()[i]);
+                ys.add(s.y()[i]);
+            }
+        }
+        if (!xs.isEmpty()) {
+            XYSeries drawn = chart.addSeries(s.name(), xs, ys);
+            drawn.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -118,7 +118,7 @@ final class SafetensorsHeader {
         return parsed;
     }
 
-    private static String decodeUtf8(SafetensorsSource in, ByteBuffer bytes) throws CheckpointFormatException {
+    private static String decodeUtf8(SafetensorsSource in, ByteBuffer bytes) throws SafetensorsFormatException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -132,7 +132,7 @@ final class SafetensorsHeader {
     }
 
     private static Parsed interpret(SafetensorsSource in, List<HeaderJson.Field> fields, long dataStart,
-            long dataLength) throws CheckpointFormatException {
+            long dataLength) throws SafetensorsFormatException {
         List<Entry> entries = new ArrayList<>();
         Map<String, String> metadata = Map.of();
         for (HeaderJson.Field field : fields) {
@@ -146,7 +146,7 @@ final class SafetensorsHeader {
     }
 
     private static Map<String, String> metadata(SafetensorsSource in, HeaderJson.Field field)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         JsonNode node = field.value();
         if (!node.isObject()) {
             throw in.error(field.offset(), METADATA_KEY + " is not an object of strings but " + node.getNodeType());
@@ -165,7 +165,7 @@ final class SafetensorsHeader {
     }
 
     private static Entry entry(SafetensorsSource in, HeaderJson.Field field, long dataStart, long dataLength)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         String name = field.name();
         JsonNode node = field.value();
         long at = field.offset();
@@ -207,7 +207,7 @@ final class SafetensorsHeader {
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static DType dtype(SafetensorsSource in, String name, long at, JsonNode node) throws CheckpointFormatException {
+    private static DType dtype(SafetensorsSource in, String name, long at, JsonNode node) throws SafetensorsFormatException {
         if (node == null || !node.isTextual()) {
             throw in.error(at, "tensor '" + name + "' has no dtype string");
         }
@@ -220,7 +220,7 @@ final class SafetensorsHeader {
     }
 
     private static int[] shape(SafetensorsSource in, String name, long at, JsonNode node)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         if (node == null || !node.isArray()) {
             throw in.error(at, "tensor '" + name + "' has no shape array");
         }
@@ -237,7 +237,7 @@ final class SafetensorsHeader {
     }
 
     private static long offset(SafetensorsSource in, String name, long at, JsonNode node, long dataLength)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0
                 || node.longValue() > dataLength) {
             throw in.error(at, "tensor '" + name + "' has data offset " + node
@@ -251,7 +251,7 @@ final class SafetensorsHeader {
      * tensor read twice) and no hole (bytes no tensor accounts for, where another format could hide).
      */
     private static void checkLayout(SafetensorsSource in, Parsed parsed, long dataLength)
-            throws CheckpointFormatException {
+            throws SafetensorsFormatException {
         List<Entry> sorted = new ArrayList<>(parsed.entries());
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expected = 0;

@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Tensor;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every malformed input is rejected with {@link CheckpointFormatException}, naming the problem and where. */
+/** Every malformed input is rejected with {@link SafetensorsFormatException}, naming the problem and where. */
 class SafetensorsCorruptionTest {
     private static final String F32_2 = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
 
@@ -34,19 +34,19 @@ class SafetensorsCorruptionTest {
                 .putLong(declaredLength).put(header).put(data).array();
     }
 
-    private static CheckpointFormatException rejected(byte[] bytes) {
-        return assertThrows(CheckpointFormatException.class, () -> Safetensors.parse(bytes, "bad.safetensors"));
+    private static SafetensorsFormatException rejected(byte[] bytes) {
+        return assertThrows(SafetensorsFormatException.class, () -> Safetensors.parse(bytes, "bad.safetensors"));
     }
 
     private static void assertRejected(String expectedProblem, long expectedOffset, byte[] bytes) {
-        CheckpointFormatException e = rejected(bytes);
+        SafetensorsFormatException e = rejected(bytes);
         assertTrue(e.getMessage().startsWith("bad.safetensors: "), e.getMessage());
         assertTrue(e.getMessage().contains(expectedProblem), e.getMessage());
         assertEquals(expectedOffset, e.offset(), e.getMessage());
     }
 
     @Test
-    void wellFormedBaselineLoads() throws CheckpointFormatException {
+    void wellFormedBaselineLoads() throws SafetensorsFormatException {
         assertEquals(2, Safetensors.parse(file(F32_2, new byte[8]), "ok").tensors().get("w").numel());
     }
 
@@ -99,7 +99,7 @@ class SafetensorsCorruptionTest {
         "`{\"__metadata__\":[],\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}` | not an object of strings",
     })
     void malformedHeaderIsRejected(String json, String expectedProblem) {
-        CheckpointFormatException e = rejected(file(json, new byte[8]));
+        SafetensorsFormatException e = rejected(file(json, new byte[8]));
         assertTrue(e.getMessage().contains(expectedProblem), e.getMessage());
         assertTrue(e.offset() >= 8, "the offset points into the header or the data: " + e.offset());
     }
@@ -125,7 +125,7 @@ class SafetensorsCorruptionTest {
     void overlappingTensorsAreRejected() {
         String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
-        CheckpointFormatException e = rejected(file(json, new byte[8]));
+        SafetensorsFormatException e = rejected(file(json, new byte[8]));
         assertTrue(e.getMessage().contains("overlap"), e.getMessage());
     }
 
@@ -154,7 +154,7 @@ class SafetensorsCorruptionTest {
             try {
                 Safetensors.parse(bytes, "fuzz");
                 loaded++;
-            } catch (CheckpointFormatException expected) {
+            } catch (SafetensorsFormatException expected) {
                 assertTrue(expected.getMessage().startsWith("fuzz: "), expected.getMessage());
             }
         }

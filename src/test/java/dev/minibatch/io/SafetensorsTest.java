@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,7 +116,7 @@ class SafetensorsTest {
         Path file = dir.resolve("cut.safetensors");
         byte[] whole = bytes(sampleTensors(), Map.of());
         Files.write(file, Arrays.copyOf(whole, whole.length - 3));
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Safetensors.load(file));
+        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> Safetensors.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertEquals(file.toString(), e.source());
     }

@@ -1,4 +1,4 @@
-package dev.minibatch.train;
+package dev.minibatch.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (header a multiple of 8, tensors packed in order without gaps, the buffer fully used), so a file it
  * accepts is one {@code safetensors.torch.load_file} accepts.
  */
-final class SpecReader {
+public final class SpecReader {
     /** One tensor as the specification describes it; values are raw 32-bit words (float bits or ints). */
-    record Entry(String dtype, int[] shape, int[] words) {
-        float[] floats() {
+    public record Entry(String dtype, int[] shape, int[] words) {
+        public float[] floats() {
             float[] f = new float[words.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = Float.intBitsToFloat(words[i]);
@@ -33,13 +33,13 @@ final class SpecReader {
         }
     }
 
-    record File(Map<String, Entry> tensors, Map<String, String> metadata) {
+    public record File(Map<String, Entry> tensors, Map<String, String> metadata) {
     }
 
     private SpecReader() {
     }
 
-    static File read(byte[] file) throws IOException {
+    public static File read(byte[] file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         assertEquals(0, n % 8, "header padded to a multiple of 8");
