@@ -12,6 +12,7 @@ import java.nio.file.Path;
 /** The shared folder beside the repository: PyTorch's reference values and the MNIST files. */
 public final class Fixtures {
     private static JsonNode reference;
+    private static JsonNode cnnReference;
 
     private Fixtures() {
     }
@@ -29,14 +30,25 @@ public final class Fixtures {
     /** {@code torch_reference.json}, parsed once. */
     public static synchronized JsonNode torch() {
         if (reference == null) {
-            try {
-                reference = new ObjectMapper().readTree(Files.readAllBytes(
-                        shared().resolve("fixtures").resolve("torch_reference.json")));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            reference = read("torch_reference.json");
         }
         return reference;
+    }
+
+    /** {@code torch_reference_cnn.json} (convolutions, pooling, batch norm, a CNN, LR schedulers), parsed once. */
+    public static synchronized JsonNode torchCnn() {
+        if (cnnReference == null) {
+            cnnReference = read("torch_reference_cnn.json");
+        }
+        return cnnReference;
+    }
+
+    private static JsonNode read(String name) {
+        try {
+            return new ObjectMapper().readTree(Files.readAllBytes(shared().resolve("fixtures").resolve(name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A {@code {"shape": [...], "data": [...]}} node as a tensor. */
