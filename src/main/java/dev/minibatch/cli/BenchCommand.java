@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         History h = Learner.fit(epochs, model, Functional::crossEntropy, opt, dls.train(), dls.valid(), timer);
         double[] t = timer.seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = t[t.length / 2];
-        double acc = h.last().map(EpochResult::validAccuracy).orElse(Double.NaN);
+        double acc = h.last().map(r -> r.metric("accuracy")).orElse(Double.NaN);
         out.println(String.format(Locale.ROOT, "%-6s 784-%d-10 batch %d, %d epochs: median train epoch %.3f s "
                         + "(all: %s), valid_acc %.4f, peak heap %d MB, peak RSS %s MB, kernels %s, threads %d",
                 name, hidden, batchSize, epochs, median, Arrays.toString(timer.rounded()), acc, peakHeapMb(),
@@ -96,21 +96,15 @@ final class BenchCommand implements Callable<Integer> {
     private static final class TrainTimer implements Callback {
         final List<Double> seconds = new ArrayList<>();
         long start;
-        long lastBatchEnd;
 
         @Override
-        public void onEpochStart(int epoch, int batches) {
+        public void beforeTrain(Learner learner) {
             start = System.nanoTime();
         }
 
         @Override
-        public void onBatchEnd(int epoch, int batch, float loss) {
-            lastBatchEnd = System.nanoTime();
-        }
-
-        @Override
-        public void onEpochEnd(EpochResult result) {
-            seconds.add((lastBatchEnd - start) / 1e9);
+        public void afterTrain(Learner learner) {
+            seconds.add((System.nanoTime() - start) / 1e9);
         }
 
         double[] rounded() {

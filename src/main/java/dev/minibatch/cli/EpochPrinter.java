@@ -2,8 +2,10 @@ package dev.minibatch.cli;
 
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.EpochResult;
+import dev.minibatch.train.Learner;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /** The lesson's line per epoch: the epoch, the validation loss and accuracy (and here the train loss and time). */
 final class EpochPrinter implements Callback {
@@ -16,9 +18,12 @@ final class EpochPrinter implements Callback {
     }
 
     @Override
-    public void onEpochEnd(EpochResult r) {
-        out.printf("epoch %d/%d  train_loss %.4f  valid_loss %.4f  valid_acc %.4f  %.2fs%n",
-                r.epoch(), epochs, r.trainLoss(), r.validLoss(), r.validAccuracy(), r.seconds());
+    public void afterEpoch(Learner learner) {
+        EpochResult r = learner.history().last().orElseThrow();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train_loss %.4f  valid_loss %.4f",
+                r.epoch(), epochs, r.trainLoss(), r.validLoss()));
+        r.metrics().forEach((name, value) -> line.append(String.format(Locale.ROOT, "  %s %.4f", name, value)));
+        out.println(line.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())));
         out.flush();
     }
 }

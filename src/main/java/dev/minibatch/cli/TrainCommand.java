@@ -131,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("format", "pt");
         ModelFiles.save(modelFile, model, meta);
         history.last().ifPresent(r -> stdout.printf("validation accuracy %.4f after %d epochs; model saved to %s%n",
-                r.validAccuracy(), history.lastEpoch(), modelFile));
+                r.metric("accuracy"), history.lastEpoch(), modelFile));
         return 0;
     }
 

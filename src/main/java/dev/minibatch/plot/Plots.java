@@ -25,25 +25,32 @@ public final class Plots {
     private Plots() {
     }
 
-    /** One curve of a line chart: its name in the legend and its points. */
-    public record Series(String name, double[] x, double[] y) {
+    /** How a series is drawn: a line, a line with a circle at each point (per-epoch curves), or points only. */
+    public enum Style { LINE, LINE_AND_MARKERS, MARKERS }
+
+    /** One curve of a line chart: its name in the legend, its points, and how it is drawn. */
+    public record Series(String name, double[] x, double[] y, Style style) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + name + ": " + x.length + " x values but "
                         + y.length + " y values");
             }
         }
+
+        /** A line with a circle at each point. */
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, Style.LINE_AND_MARKERS);
+        }
     }
 
     /**
-     * A line chart of {@code series} against {@code xTitle}, with a circle at each point (for per-epoch
-     * curves) or without (for dense ones, {@code markers} false); {@code logX} draws the x axis on a log
-     * scale, as an LR finder's plot needs. Points whose value is not finite (a diverged run) are left out
-     * rather than drawn off the chart; a series with no finite point is not drawn, and a chart with none
-     * at all is still written, empty.
+     * A line chart of {@code series} against {@code xTitle}; {@code logX} draws the x axis on a log scale, as
+     * an LR finder's plot needs. Points whose value is not finite (a diverged run) are left out rather than
+     * drawn off the chart; a series with no finite point is not drawn, and a chart with none at all is
+     * still written, empty.
      */
-    public static void lines(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
-            boolean logX, Path png) throws IOException {
+    public static void lines(String title, String xTitle, String yTitle, List<Series> series, boolean logX,
+            Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -51,16 +58,16 @@ public final class Plots {
         chart.getStyler().setLegendVisible(series.size() > 1);
         if (logX) {
             chart.getStyler().setXAxisLogarithmic(true);
-        } else if (markers) {
+        } else if (series.stream().allMatch(s -> s.style() == Style.LINE_AND_MARKERS)) {
             chart.getStyler().setXAxisDecimalPattern("#");
         }
         for (Series s : series) {
-            addSeries(chart, s, markers, logX);
+            addSeries(chart, s, logX);
         }
         save(chart, png);
     }
 
-    private static void addSeries(XYChart chart, Series s, boolean markers, boolean logX) {
+    private static void addSeries(XYChart chart, Series s, boolean logX) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (int i = 0; i < s.x().length; i++) {
@@ -71,7 +78,10 @@ public final class Plots {
         }
         if (!xs.isEmpty()) {
             XYSeries drawn = chart.addSeries(s.name(), xs, ys);
-            drawn.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            drawn.setMarker(s.style() == Style.LINE ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            if (s.style() == Style.MARKERS) {
+                drawn.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
         }
     }
 

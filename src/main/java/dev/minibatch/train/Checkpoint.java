@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minibatch.nn.Module;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.tensor.Generator;
@@ -175,18 +176,27 @@ public final class Checkpoint {
     private static String historyJson(History history) {
         ArrayNode epochs = JSON.createArrayNode();
         for (EpochResult r : history.epochs()) {
-            epochs.addObject().put("epoch", r.epoch()).put("train_loss", r.trainLoss()).put("valid_loss", r.validLoss())
-                    .put("valid_acc", r.validAccuracy()).put("seconds", r.seconds());
+            ObjectNode e = epochs.addObject().put("epoch", r.epoch()).put("train_loss", r.trainLoss())
+                    .put("valid_loss", r.validLoss());
+            ObjectNode metrics = e.putObject("metrics");
+            r.metrics().forEach(metrics::put);
+            e.put("seconds", r.seconds());
         }
         return epochs.toString();
     }
 
+    /** Version 1 checkpoints held accuracy alone, as {@code valid_acc}; it is read as the metric {@code accuracy}. */
     private static History history(Path file, String json) throws SafetensorsFormatException {
         try {
             List<EpochResult> epochs = new ArrayList<>();
             for (JsonNode e : JSON.readTree(json)) {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                if (e.has("valid_acc")) {
+                    metrics.put("accuracy", e.get("valid_acc").asDouble());
+                }
+                e.path("metrics").fields().forEachRemaining(m -> metrics.put(m.getKey(), m.getValue().asDouble()));
                 epochs.add(new EpochResult(e.get("epoch").intValue(), e.get("train_loss").asDouble(),
-                        e.get("valid_loss").asDouble(), e.get("valid_acc").asDouble(), e.get("seconds").asDouble()));
+                        e.get("valid_loss").asDouble(), metrics, e.get("seconds").asDouble()));
             }
             return History.of(epochs);
         } catch (JsonProcessingException | RuntimeException e) {

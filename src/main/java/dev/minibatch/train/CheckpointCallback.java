@@ -23,7 +23,6 @@ public final class CheckpointCallback implements Callback {
     private final Optimizer optimizer;
     private final Generator generator;
     private final Map<String, String> settings;
-    private History history = History.empty();
 
     /**
      * @param generator the training loader's shuffle generator ({@link DataLoaders#generator()})
@@ -40,8 +39,7 @@ public final class CheckpointCallback implements Callback {
 
     /** Checks that the folder can be written, so that a run that cannot save fails before its first epoch. */
     @Override
-    public void onFitStart(History previous, int lastEpoch) {
-        history = previous;
+    public void beforeFit(Learner learner) {
         try {
             AtomicFiles.checkWritable(dir);
         } catch (IOException e) {
@@ -50,10 +48,9 @@ public final class CheckpointCallback implements Callback {
     }
 
     @Override
-    public void onEpochEnd(EpochResult result) {
-        history = history.plus(result);
+    public void afterEpoch(Learner learner) {
         try {
-            Checkpoint.save(dir, model, optimizer, generator, history, settings);
+            Checkpoint.save(dir, model, optimizer, generator, learner.history(), settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,12 +11,53 @@ public final class Metrics {
 
     /** The fraction of rows whose largest logit is at the target class: {@code (argmax(1) == y).mean()}. */
     public static float accuracy(Tensor logits, Tensor target) {
+        check("accuracy", logits, target);
+        return logits.argmax(1).eq(target).mean().item();
+    }
+
+    /**
+     * The fraction of rows whose target class is among the {@code k} largest logits (ties broken towards the
+     * lower index, as {@code torch.topk} does on CPU).
+     */
+    public static float topKAccuracy(Tensor logits, Tensor target, int k) {
+        return (float) correct(logits, target, k) / logits.size(0);
+    }
+
+    /** The number of rows whose target is among the {@code k} largest logits: fewer than k are larger. */
+    static long correct(Tensor logits, Tensor target, int k) {
+        check("top-" + k + " accuracy", logits, target);
+        int n = logits.size(0);
+        int c = logits.size(1);
+        float[] v = logits.storage();
+        int[] t = target.toIntArray();
+        long correct = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] < 0 || t[i] >= c) {
+                throw new IllegalArgumentException("accuracy: target " + t[i] + " at row " + i
+                        + " is not a class in [0, " + c + ")");
+            }
+            float mine = v[i * c + t[i]];
+            int ahead = 0;
+            for (int j = 0; j < c && ahead < k; j++) {
+                float other = v[i * c + j];
+                if (other > mine || (other == mine && j < t[i]) || Float.isNaN(other)) {
+                    ahead++;
+                }
+            }
+            correct += ahead < k && !Float.isNaN(mine) ? 1 : 0;
+        }
+        return correct;
+    }
+
+    private static void check(String name, Tensor logits, Tensor target) {
         if (logits.dim() != 2 || target.dim() != 1 || target.size(0) != logits.size(0)) {
-            throw new IllegalArgumentException("accuracy: logits of shape " + Arrays.toString(logits.shape())
+            throw new IllegalArgumentException(name + ": logits of shape " + Arrays.toString(logits.shape())
                     + " and target of shape " + Arrays.toString(target.shape())
                     + " do not fit (expected [n, classes] and [n])");
         }
-        return logits.argmax(1).eq(target).mean().item();
+        if (target.isFloat()) {
+            throw new IllegalArgumentException(name + ": target must hold int32 class indices, got float32");
+        }
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.minibatch.train;
 
-import dev.minibatch.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minibatch.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,19 +10,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Logs one line per epoch (epoch, train_loss, valid_loss, valid_acc, seconds) as CSV (a {@code .csv} file)
- * or JSON lines (a {@code .jsonl} file). Each line is appended and flushed when its epoch ends, so the log
- * can be followed while training runs. At the start of a run the file is rewritten with the epochs done
- * before it, so a resumed run's log holds every epoch exactly once.
+ * Logs one line per epoch (epoch, train_loss, valid_loss, each metric by name, seconds) as CSV (a
+ * {@code .csv} file) or JSON lines (a {@code .jsonl} file). Each line is appended and flushed when its
+ * epoch ends, so the log can be followed while training runs. At the start of a run the file is rewritten
+ * with the epochs done before it, so a resumed run's log holds every epoch exactly once. A CSV file's header
+ * is written with its first line, once the metrics' names are known.
  */
 public final class MetricsLogCallback implements Callback {
-    static final String CSV_HEADER = "epoch,train_loss,valid_loss,valid_acc,seconds";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final boolean csv;
+    private boolean headerWritten;
 
     /** A log in {@code file}, whose name must end in {@code .csv} or {@code .jsonl}. */
     public MetricsLogCallback(Path file) {
@@ -34,10 +37,23 @@ public final class MetricsLogCallback implements Callback {
         this.csv = name.endsWith(".csv");
     }
 
+    /** The CSV header for an epoch's values: {@code epoch,train_loss,valid_loss,accuracy,seconds}. */
+    static String csvHeader(EpochResult r) {
+        List<String> columns = new ArrayList<>(List.of("epoch", "train_loss", "valid_loss"));
+        columns.addAll(r.metrics().keySet());
+        columns.add("seconds");
+        return String.join(",", columns) + "\n";
+    }
+
     @Override
-    public void onFitStart(History previous, int lastEpoch) {
-        StringBuilder text = new StringBuilder(csv ? CSV_HEADER + "\n" : "");
-        previous.epochs().forEach(r -> text.append(line(r)));
+    public void beforeFit(Learner learner) {
+        StringBuilder text = new StringBuilder();
+        List<EpochResult> previous = learner.history().epochs();
+        headerWritten = csv && !previous.isEmpty();
+        if (headerWritten) {
+            text.append(csvHeader(previous.get(0)));
+        }
+        previous.forEach(r -> text.append(line(r)));
         try {
             AtomicFiles.writeString(file, text.toString());
         } catch (IOException e) {
@@ -46,9 +62,15 @@ public final class MetricsLogCallback implements Callback {
     }
 
     @Override
-    public void onEpochEnd(EpochResult result) {
+    public void afterEpoch(Learner learner) {
+        EpochResult result = learner.history().last().orElseThrow();
+        String text = line(result);
+        if (csv && !headerWritten) {
+            text = csvHeader(result) + text;
+            headerWritten = true;
+        }
         try {
-            Files.write(file, line(result).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+            Files.write(file, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("could not append to the metrics log " + file + ": " + e.getMessage(), e);
@@ -57,13 +79,15 @@ public final class MetricsLogCallback implements Callback {
 
     String line(EpochResult r) {
         if (csv) {
-            return r.epoch() + "," + number(r.trainLoss()) + "," + number(r.validLoss()) + ","
-                    + number(r.validAccuracy()) + "," + number(r.seconds()) + "\n";
+            StringBuilder s = new StringBuilder().append(r.epoch()).append(',').append(number(r.trainLoss()))
+                    .append(',').append(number(r.validLoss()));
+            r.metrics().values().forEach(v -> s.append(',').append(number(v)));
+            return s.append(',').append(number(r.seconds())).append('\n').toString();
         }
         ObjectNode row = JSON.createObjectNode().put("epoch", r.epoch());
         put(row, "train_loss", r.trainLoss());
         put(row, "valid_loss", r.validLoss());
-        put(row, "valid_acc", r.validAccuracy());
+        r.metrics().forEach((name, v) -> put(row, name, v));
         put(row, "seconds", r.seconds());
         return row + "\n";
     }

@@ -1,8 +1,10 @@
 package dev.minibatch.train;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -23,8 +25,10 @@ public final class ProgressBarCallback implements Callback {
     private int batches;
     private long epochStart;
     private double lossSum;
+    private int lossCount;
     private int nextTenth;
     private ProgressBar bar;
+    private LineEnd barEnd;
 
     /**
      * @param out      where to print (stderr for a command-line run; a captured stream in tests)
@@ -46,41 +50,50 @@ public final class ProgressBarCallback implements Callback {
     }
 
     @Override
-    public void onFitStart(History previous, int lastEpoch) {
-        this.lastEpoch = lastEpoch;
-        if (previous.lastEpoch() > 0) {
-            out.println("resuming after epoch " + previous.lastEpoch() + " of " + lastEpoch);
+    public void beforeFit(Learner learner) {
+        this.lastEpoch = learner.lastEpoch();
+        int done = learner.history().lastEpoch();
+        if (done > 0) {
+            out.println("resuming after epoch " + done + " of " + lastEpoch);
         }
     }
 
     @Override
-    public void onEpochStart(int epoch, int batches) {
-        this.batches = batches;
+    public void beforeTrain(Learner learner) {
+        this.batches = learner.batches();
         this.epochStart = nanoClock.getAsLong();
         this.lossSum = 0;
+        this.lossCount = 0;
         this.nextTenth = 1;
         if (terminal) {
             bar = new ProgressBarBuilder()
-                    .setTaskName(epochLabel(epoch))
+                    .setTaskName(epochLabel(learner.epoch()))
                     .setInitialMax(batches)
                     .setUnit(" batches", 1)
                     .showSpeed()
                     .setUpdateIntervalMillis(200)
-                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    .setConsumer(barEnd = new LineEnd(new ConsoleProgressBarConsumer(out)))
                     .build();
         }
     }
 
     @Override
-    public void onBatchEnd(int epoch, int batch, float loss) {
-        lossSum += loss;
-        String meanLoss = String.format(Locale.ROOT, "loss %.4f", lossSum / batch);
+    public void afterBatch(Learner learner) {
+        if (!learner.training()) {
+            return;
+        }
+        int batch = learner.batchIndex();
+        if (!learner.batchCancelled()) {
+            lossSum += learner.lossValue();
+            lossCount++;
+        }
+        String meanLoss = String.format(Locale.ROOT, "loss %.4f", lossCount == 0 ? Double.NaN : lossSum / lossCount);
         if (terminal) {
             bar.stepTo(batch);
             bar.setExtraMessage(" " + meanLoss);
         } else if (batch < batches && (long) batch * 10 >= (long) nextTenth * batches) {
             nextTenth = (int) ((long) batch * 10 / batches) + 1;
-            out.println(plainLine(epoch, batch, meanLoss));
+            out.println(plainLine(learner.epoch(), batch, meanLoss));
         }
     }
 
@@ -93,22 +106,58 @@ public final class ProgressBarCallback implements Callback {
     }
 
     @Override
-    public void onEpochEnd(EpochResult r) {
+    public void afterTrain(Learner learner) {
         closeBar();
-        out.println(String.format(Locale.ROOT, "%s: train_loss %.4f, valid_loss %.4f, valid_acc %.4f, %.1fs",
-                epochLabel(r.epoch()), r.trainLoss(), r.validLoss(), r.validAccuracy(), r.seconds()));
     }
 
     @Override
-    public void onFitEnd(History history) {
+    public void afterEpoch(Learner learner) {
+        EpochResult r = learner.history().last().orElseThrow();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: train_loss %.4f, valid_loss %.4f",
+                epochLabel(r.epoch()), r.trainLoss(), r.validLoss()));
+        r.metrics().forEach((name, value) -> line.append(String.format(Locale.ROOT, ", %s %.4f", name, value)));
+        out.println(line.append(String.format(Locale.ROOT, ", %.1fs", r.seconds())));
+    }
+
+    @Override
+    public void afterFit(Learner learner) {
         closeBar();
-        history.stopReason().ifPresent(reason -> out.println("stopped early: " + reason));
+        learner.history().stopReason().ifPresent(reason -> out.println("stopped early: " + reason));
     }
 
     private void closeBar() {
         if (bar != null) {
             bar.close();
+            barEnd.closeIfOpen();
             bar = null;
+        }
+    }
+
+    /**
+     * The bar's consumer, which remembers whether the library closed it (drawing the last state and ending
+     * the line). progressbar 0.10.1 skips that when the bar is closed before its first scheduled redraw (a
+     * fast epoch), which would leave the epoch's summary on the bar's line; {@link #closeBar} then ends it.
+     */
+    private static final class LineEnd extends DelegatingProgressBarConsumer {
+        private final ProgressBarConsumer console;
+        private volatile boolean closed;
+
+        LineEnd(ProgressBarConsumer console) {
+            super(console::accept, console.getMaxRenderedLength());
+            this.console = console;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            console.close();
+        }
+
+        /** After {@code ProgressBar.close()}, which waits for the library's last redraw. */
+        void closeIfOpen() {
+            if (!closed) {
+                close();
+            }
         }
     }
 

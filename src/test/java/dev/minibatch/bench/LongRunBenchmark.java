@@ -73,11 +73,12 @@ public final class LongRunBenchmark {
         private int maxThreads;
 
         @Override
-        public void onEpochEnd(EpochResult r) {
+        public void afterEpoch(Learner learner) {
+            EpochResult r = learner.history().last().orElseThrow();
             System.gc();
             double heap = memory.getHeapMemoryUsage().getUsed() / 1e6;
             int live = threads.getThreadCount();
-            System.out.printf("%5d  %9.4f  %7.2f  %16.1f  %12d%n", r.epoch(), r.validAccuracy(), r.seconds(), heap,
+            System.out.printf("%5d  %9.4f  %7.2f  %16.1f  %12d%n", r.epoch(), r.metric("accuracy"), r.seconds(), heap,
                     live);
             if (r.epoch() > 1) {
                 minHeap = Math.min(minHeap, heap);

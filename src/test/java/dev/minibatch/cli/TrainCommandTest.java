@@ -33,7 +33,7 @@ class TrainCommandTest {
     }
 
     static float lastAccuracy(String stdout) {
-        Matcher m = Pattern.compile("valid_acc (\\d\\.\\d+)").matcher(stdout);
+        Matcher m = Pattern.compile("  accuracy (\\d\\.\\d+)").matcher(stdout);
         float acc = Float.NaN;
         while (m.find()) {
             acc = Float.parseFloat(m.group(1));

@@ -54,8 +54,8 @@ class PlotsTest {
     @Test
     void lossAndAccuracyCurvesArePngsWithTheirSeriesDrawn() throws IOException {
         Plots.lines("Loss", "epoch", "loss", List.of(series("train", 1, 0.5, 0.33, 0.25, 0.2),
-                series("valid", 1.2, 0.6, 0.4, 0.3, 0.24)), true, false, dir.resolve("loss.png"));
-        Plots.lines("Accuracy", "epoch", "accuracy", List.of(series("valid", 0.5, 0.75, 0.83, 0.87, 0.9)), true, false,
+                series("valid", 1.2, 0.6, 0.4, 0.3, 0.24)), false, dir.resolve("loss.png"));
+        Plots.lines("Accuracy", "epoch", "accuracy", List.of(series("valid", 0.5, 0.75, 0.83, 0.87, 0.9)), false,
                 dir.resolve("accuracy.png"));
         BufferedImage loss = png(dir.resolve("loss.png"));
         BufferedImage accuracy = png(dir.resolve("accuracy.png"));
@@ -67,7 +67,7 @@ class PlotsTest {
 
     @Test
     void nonFiniteValuesAreLeftOutOfTheCurves() throws IOException {
-        Plots.lines("Loss", "epoch", "loss", List.of(series("train", 1, 0.5), series("valid", 1, Double.NaN)), true,
+        Plots.lines("Loss", "epoch", "loss", List.of(series("train", 1, 0.5), series("valid", 1, Double.NaN)),
                 false, dir.resolve("loss.png"));
         assertTrue(colouredPixels(png(dir.resolve("loss.png"))) > 0);
     }
@@ -86,8 +86,9 @@ class PlotsTest {
     @Test
     void aLogScaleLeavesOutPointsItCannotDraw() throws IOException {
         Plots.Series sweep = new Plots.Series("loss", new double[] {0, 1e-7, 1e-5, 1e-3, 1e-1},
-                new double[] {3, 2.3, 2.2, 1.0, 4.0});
-        Plots.lines("LR finder", "learning rate", "loss", List.of(sweep), false, true, dir.resolve("lr.png"));
+                new double[] {3, 2.3, 2.2, 1.0, 4.0}, Plots.Style.LINE);
+        Plots.Series pick = new Plots.Series("valley", new double[] {1e-3}, new double[] {1.0}, Plots.Style.MARKERS);
+        Plots.lines("LR finder", "learning rate", "loss", List.of(sweep, pick), true, dir.resolve("lr.png"));
         assertTrue(colouredPixels(png(dir.resolve("lr.png"))) > 100, "the sweep is drawn");
         assertThrows(IllegalArgumentException.class, () -> new Plots.Series("bad", new double[2], new double[3]));
     }

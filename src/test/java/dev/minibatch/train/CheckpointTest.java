@@ -75,7 +75,7 @@ class CheckpointTest {
             EpochResult b = rest.epochs().get(e);
             assertEquals(a.trainLoss(), b.trainLoss(), "epoch " + (e + 1));
             assertEquals(a.validLoss(), b.validLoss(), "epoch " + (e + 1));
-            assertEquals(a.validAccuracy(), b.validAccuracy(), "epoch " + (e + 1));
+            assertEquals(a.metrics(), b.metrics(), "epoch " + (e + 1));
         }
     }
 
@@ -114,8 +114,8 @@ class CheckpointTest {
     @Test
     void historyRoundTripsExactlyEvenWhenADivergedEpochIsInIt() throws IOException {
         Run run = new Run(3);
-        History h = History.of(List.of(new EpochResult(1, 0.1 + 0.2, 1.0 / 3, 0.9687, 2.5e-3),
-                new EpochResult(2, Double.NaN, Double.POSITIVE_INFINITY, 0.1, 1)));
+        History h = History.of(List.of(new EpochResult(1, 0.1 + 0.2, 1.0 / 3, Map.of("accuracy", 0.9687), 2.5e-3),
+                new EpochResult(2, Double.NaN, Double.POSITIVE_INFINITY, Map.of("accuracy", 0.1, "top5", 0.7), 1)));
         Checkpoint.save(dir, run.model, run.optimizer, run.dls.generator(), h, Map.of());
         assertEquals(h.epochs(), Checkpoint.load(dir).history().epochs());
     }

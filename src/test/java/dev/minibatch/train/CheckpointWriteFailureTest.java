@@ -49,8 +49,8 @@ class CheckpointWriteFailureTest {
         List<Integer> started = new ArrayList<>();
         Callback count = new Callback() {
             @Override
-            public void onEpochStart(int epoch, int batches) {
-                started.add(epoch);
+            public void beforeEpoch(Learner learner) {
+                started.add(learner.epoch());
             }
         };
         run.learner.addCallbacks(count, run.checkpoints(folder)).fit(1);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,38 +20,54 @@ class MetricsLogCallbackTest {
     @TempDir
     Path dir;
 
-    private static EpochResult epoch(int e) {
-        return new EpochResult(e, 1.0 / e, 0.5 + 0.25 / e, 0.9 + 0.01 * e, 2.5 * e);
+    /** Epoch e: train loss 1/e, validation loss 0.5 + 0.25/e, accuracy 0.5; 2 s each. */
+    private static Learner run() {
+        return ScriptedRun.learner(2, 1, (epoch, training, batch) -> training ? 1f / epoch : 0.5f + 0.25f / epoch);
     }
 
     @Test
     void csvHasAHeaderAndALinePerEpochWrittenWhenTheEpochEnds() throws IOException {
         Path csv = dir.resolve("metrics.csv");
-        MetricsLogCallback log = new MetricsLogCallback(csv);
-        log.onFitStart(History.empty(), 2);
-        assertEquals(List.of("epoch,train_loss,valid_loss,valid_acc,seconds"), Files.readAllLines(csv));
-        log.onEpochEnd(epoch(1));
-        assertEquals(List.of("epoch,train_loss,valid_loss,valid_acc,seconds", "1,1.0,0.75,0.91,2.5"),
+        List<List<String>> seen = new ArrayList<>();
+        Callback reader = new Callback() {
+            @Override
+            public void afterEpoch(Learner learner) {
+                try {
+                    seen.add(Files.readAllLines(csv));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        run().addCallbacks(new MetricsLogCallback(csv), reader).fit(2);
+        assertEquals(List.of("epoch,train_loss,valid_loss,accuracy,seconds", "1,1.0,0.75,0.5,2.0"), seen.get(0));
+        assertEquals("2,0.5,0.625,0.5,2.0", seen.get(1).get(2));
+    }
+
+    @Test
+    void metricsAreColumnsByNameAndNaNStaysNaN() throws IOException {
+        Path csv = dir.resolve("metrics.csv");
+        Learner learner = ScriptedRun.learner(1, 1, (epoch, training, batch) -> training ? 0.123456789f : Float.NaN)
+                .checkNumerics(false)
+                .metrics(Metric.mean("top5", (p, y) -> 0.75), Metric.mean("accuracy", (p, y) -> 0.25));
+        learner.addCallbacks(new MetricsLogCallback(csv)).fit(1);
+        assertEquals(List.of("epoch,train_loss,valid_loss,top5,accuracy,seconds", "1,0.12345679,NaN,0.75,0.25,2.0"),
                 Files.readAllLines(csv));
-        log.onEpochEnd(new EpochResult(2, 0.123456789, Double.NaN, 0.5, 60));
-        assertEquals("2,0.12345679,NaN,0.5,60.0", Files.readAllLines(csv).get(2));
     }
 
     @Test
     void jsonLinesHoldTheSameFieldsWithNullForNaN() throws IOException {
         Path jsonl = dir.resolve("metrics.jsonl");
-        MetricsLogCallback log = new MetricsLogCallback(jsonl);
-        log.onFitStart(History.empty(), 2);
-        log.onEpochEnd(epoch(1));
-        log.onEpochEnd(new EpochResult(2, 0.25, Double.POSITIVE_INFINITY, 0.5, 1));
+        ScriptedRun.learner(1, 1, (epoch, training, batch) -> training || epoch == 1 ? 0.91f : Float.POSITIVE_INFINITY)
+                .checkNumerics(false).addCallbacks(new MetricsLogCallback(jsonl)).fit(2);
         List<String> lines = Files.readAllLines(jsonl);
         assertEquals(2, lines.size());
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0));
-        assertEquals(List.of("epoch", "train_loss", "valid_loss", "valid_acc", "seconds"),
-                fieldNames(first));
+        assertEquals(List.of("epoch", "train_loss", "valid_loss", "accuracy", "seconds"), fieldNames(first));
         assertEquals(1, first.get("epoch").intValue());
-        assertEquals(0.91f, first.get("valid_acc").floatValue());
+        assertEquals(0.91f, first.get("valid_loss").floatValue());
+        assertEquals(0.5f, first.get("accuracy").floatValue());
         assertTrue(json.readTree(lines.get(1)).get("valid_loss").isNull());
     }
 
@@ -64,15 +81,11 @@ class MetricsLogCallbackTest {
     @Test
     void resumedRunLogsEveryEpochExactlyOnce() throws IOException {
         Path csv = dir.resolve("metrics.csv");
-        MetricsLogCallback first = new MetricsLogCallback(csv);
-        first.onFitStart(History.empty(), 4);
-        for (int e = 1; e <= 3; e++) {
-            first.onEpochEnd(epoch(e));
-        }
-        MetricsLogCallback resumed = new MetricsLogCallback(csv);
-        resumed.onFitStart(History.of(List.of(epoch(1), epoch(2))), 4);
-        resumed.onEpochEnd(epoch(3));
-        resumed.onEpochEnd(epoch(4));
+        Learner first = run().addCallbacks(new MetricsLogCallback(csv));
+        History h = first.fit(3);
+        Learner resumed = run().resumeFrom(History.of(h.epochs().subList(0, 2)))
+                .addCallbacks(new MetricsLogCallback(csv));
+        resumed.fit(2);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(5, lines.size());
         for (int e = 1; e <= 4; e++) {

@@ -31,4 +31,20 @@ class MetricsTest {
                 () -> Metrics.confusionMatrix(LOGITS, Tensor.ofInts(new int[] {0, 1, 3, 1}), 3));
         assertThrows(IllegalArgumentException.class, () -> Metrics.confusionMatrix(LOGITS, TARGET, 4));
     }
+
+    /** Row 1's target (class 1) is its second largest; ties go to the lower index, as argmax does. */
+    @Test
+    void topKAccuracyCountsTargetsAmongTheKLargest() {
+        assertEquals(0.75f, Metrics.topKAccuracy(LOGITS, TARGET, 1));
+        assertEquals(1.0f, Metrics.topKAccuracy(LOGITS, TARGET, 2));
+        Tensor tie = Tensor.of(new float[] {1, 1, 0}, 1, 3);
+        assertEquals(1.0f, Metrics.topKAccuracy(tie, Tensor.ofInts(new int[] {0}), 1));
+        assertEquals(0.0f, Metrics.topKAccuracy(tie, Tensor.ofInts(new int[] {1}), 1));
+        assertEquals(1.0f, Metrics.topKAccuracy(tie, Tensor.ofInts(new int[] {1}), 2));
+        assertEquals(Metrics.accuracy(LOGITS, TARGET), Metric.accuracy().sum(LOGITS, TARGET) / 4, 0.0);
+        assertEquals(4.0, Metric.topKAccuracy(2).sum(LOGITS, TARGET), 0.0);
+        assertEquals("top5", Metric.topKAccuracy(5).name());
+        assertThrows(IllegalArgumentException.class, () -> Metric.topKAccuracy(0));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.topKAccuracy(LOGITS, Tensor.of(new float[4], 4), 1));
+    }
 }

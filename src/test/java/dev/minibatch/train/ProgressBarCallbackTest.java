@@ -27,58 +27,53 @@ class ProgressBarCallbackTest {
     void plainLinesAtEveryTenthWithLossRateAndTimeLeft() {
         Clock clock = new Clock();
         ProgressBarCallback progress = new ProgressBarCallback(out, false, () -> clock.nanos);
-        progress.onFitStart(History.empty(), 3);
-        progress.onEpochStart(1, 20);
-        for (int batch = 1; batch <= 20; batch++) {
+        Learner learner = ScriptedRun.learner(20, 2, (epoch, training, batch) -> {
             clock.nanos += 100_000_000L;
-            progress.onBatchEnd(1, batch, batch <= 10 ? 1.0f : 0.5f);
-        }
-        progress.onEpochEnd(new EpochResult(1, 0.75, 0.6, 0.875, 2.0));
+            return !training ? 0.6f : batch <= 10 ? 1.0f : 0.5f;
+        }, 0.875);
+        learner.addCallbacks(progress).fit(1);
 
         List<String> lines = lines();
         assertEquals(10, lines.size(), lines.toString());
-        assertEquals("epoch 1/3 2/20 batches (10%) loss 1.0000, 10.0 batches/s, 0:02 left", lines.get(0));
-        assertEquals("epoch 1/3 10/20 batches (50%) loss 1.0000, 10.0 batches/s, 0:01 left", lines.get(4));
-        assertEquals("epoch 1/3 18/20 batches (90%) loss 0.7778, 10.0 batches/s, 0:00 left", lines.get(8));
-        assertEquals("epoch 1/3: train_loss 0.7500, valid_loss 0.6000, valid_acc 0.8750, 2.0s", lines.get(9));
+        assertEquals("epoch 1/1 2/20 batches (10%) loss 1.0000, 10.0 batches/s, 0:02 left", lines.get(0));
+        assertEquals("epoch 1/1 10/20 batches (50%) loss 1.0000, 10.0 batches/s, 0:01 left", lines.get(4));
+        assertEquals("epoch 1/1 18/20 batches (90%) loss 0.7778, 10.0 batches/s, 0:00 left", lines.get(8));
+        assertEquals("epoch 1/1: train_loss 0.7500, valid_loss 0.6000, accuracy 0.8750, 2.0s", lines.get(9));
     }
 
     @Test
-    void fewBatchesPrintOneLineEach() {
+    void fewBatchesPrintOneLineEachAndValidationBatchesNone() {
         ProgressBarCallback progress = new ProgressBarCallback(out, false, () -> 0L);
-        progress.onFitStart(History.empty(), 1);
-        progress.onEpochStart(1, 3);
-        for (int batch = 1; batch <= 3; batch++) {
-            progress.onBatchEnd(1, batch, 2f);
-        }
+        ScriptedRun.learner(3, 5, (epoch, training, batch) -> 2f).addCallbacks(progress).fit(1);
         assertEquals(List.of("epoch 1/1 1/3 batches (33%) loss 2.0000, 0.0 batches/s, ? left",
-                "epoch 1/1 2/3 batches (66%) loss 2.0000, 0.0 batches/s, ? left"), lines());
+                "epoch 1/1 2/3 batches (66%) loss 2.0000, 0.0 batches/s, ? left",
+                "epoch 1/1: train_loss 2.0000, valid_loss 2.0000, accuracy 0.5000, 2.0s"), lines());
     }
 
     @Test
     void resumeAndStopAreReported() {
         ProgressBarCallback progress = new ProgressBarCallback(out, false, () -> 0L);
-        progress.onFitStart(History.of(List.of(new EpochResult(1, 1, 1, 0.5, 1))), 5);
-        progress.onFitEnd(History.empty().stoppedBecause("the training loss became NaN at epoch 2, batch 7"));
+        Learner learner = ScriptedRun.learner(1, 1, (epoch, training, batch) -> epoch == 2 ? Float.NaN : 1f);
+        learner.resumeFrom(History.of(List.of(new EpochResult(1, 1, 1, java.util.Map.of(), 1))));
+        learner.addCallbacks(progress).fit(4);
         assertEquals(List.of("resuming after epoch 1 of 5",
-                "stopped early: the training loss became NaN at epoch 2, batch 7"), lines());
+                "stopped early: non-finite value at epoch 2, batch 1: the training loss is NaN "
+                        + "(a lower learning rate may help)"), lines());
     }
 
     @Test
     void terminalModeDrawsAProgressBarUpToTheTotal() {
         ProgressBarCallback progress = new ProgressBarCallback(out, true);
-        progress.onFitStart(History.empty(), 2);
-        progress.onEpochStart(1, 4);
-        for (int batch = 1; batch <= 4; batch++) {
-            progress.onBatchEnd(1, batch, 0.25f);
-        }
-        progress.onEpochEnd(new EpochResult(1, 0.25, 0.3, 0.9, 1.0));
+        ScriptedRun.learner(4, 1, (epoch, training, batch) -> training ? 0.25f : 0.3f, 0.9)
+                .addCallbacks(progress).fit(2);
         String text = captured.toString(StandardCharsets.UTF_8);
-        String bar = text.substring(text.lastIndexOf('\r') + 1, text.indexOf('\n', text.lastIndexOf('\r')));
+        String first = text.substring(0, text.indexOf("epoch 1/2: "));
+        String bar = first.substring(first.lastIndexOf('\r') + 1, first.indexOf('\n', first.lastIndexOf('\r')));
         assertTrue(bar.startsWith("epoch 1/2 100%"), bar);
         assertTrue(bar.contains("4/4 batches"), bar);
         assertTrue(bar.contains("loss 0.2500"), bar);
-        assertTrue(text.endsWith("epoch 1/2: train_loss 0.2500, valid_loss 0.3000, valid_acc 0.9000, 1.0s"
+        assertTrue(text.contains("loss 0.2500" + System.lineSeparator() + "epoch 2/2: "), "the bar ends its line: " + text);
+        assertTrue(text.endsWith("epoch 2/2: train_loss 0.2500, valid_loss 0.3000, accuracy 0.9000, 2.0s"
                 + System.lineSeparator()), text);
     }
 

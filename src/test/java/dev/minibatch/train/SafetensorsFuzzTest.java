@@ -17,7 +17,7 @@ import java.nio.file.Path;
 class SafetensorsFuzzTest {
     @DictionaryEntries({"\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"__metadata__\"", "\"F32\"", "\"I32\"",
         "\"format\"", "\"epoch\"", "\"history\"", "\"generator\"", "\"default_generator\"", "\"settings\"",
-        "minibatch-checkpoint-1", "\"train_loss\"", "\"valid_loss\"", "\"valid_acc\"", "\"seconds\""})
+        "minibatch-checkpoint-1", "minibatch-checkpoint-2", "\"metrics\"", "\"accuracy\"", "\"train_loss\"", "\"valid_loss\"", "\"valid_acc\"", "\"seconds\""})
     @FuzzTest(maxDuration = "60s")
     void anyFileLoadsOrIsRefused(byte[] input) throws IOException {
         Path file = Fuzzing.write(input, Checkpoint.STATE_FILE);

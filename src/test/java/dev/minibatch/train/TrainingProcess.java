@@ -82,13 +82,13 @@ final class TrainingProcess {
         TrainingProcess run = new TrainingProcess();
         Callback report = new Callback() {
             @Override
-            public void onFitStart(History previous, int lastEpoch) {
+            public void beforeFit(Learner learner) {
                 System.out.println("started");
             }
 
             @Override
-            public void onEpochEnd(EpochResult result) {
-                System.out.println("epoch " + result.epoch());
+            public void afterEpoch(Learner learner) {
+                System.out.println("epoch " + learner.epoch());
             }
         };
         run.resume(dir, run.checkpoints(dir), report);
