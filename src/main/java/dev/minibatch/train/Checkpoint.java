@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minibatch.nn.Module;
+import dev.minibatch.optim.LRScheduler;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Minibatch;
@@ -30,8 +31,9 @@ import java.util.stream.Collectors;
  * and nothing else, so that PyTorch loads it with
  * {@code model.load_state_dict(safetensors.torch.load_file("model.safetensors"))}.</li>
  * <li>{@value #STATE_FILE}: everything needed to resume: the model ({@code model.<name>}), the optimizer's
- * state dict ({@code optimizer.<key>}), and in the metadata the epoch, the history, the shuffle
- * generator's and the default generator's states, and the caller's settings.</li>
+ * state dict ({@code optimizer.<key>}), the LR scheduler's if there is one ({@code scheduler.<key>}), and in
+ * the metadata the epoch, the history (losses and metrics by name), the shuffle generator's and the default
+ * generator's states, and the caller's settings.</li>
  * </ul>
  * Resuming reads only {@value #STATE_FILE}, so a crash between writing the two files can never pair the
  * weights of one epoch with the optimizer state of another.
@@ -39,9 +41,12 @@ import java.util.stream.Collectors;
 public final class Checkpoint {
     public static final String MODEL_FILE = "model.safetensors";
     public static final String STATE_FILE = "checkpoint.safetensors";
-    static final String FORMAT = "minibatch-checkpoint-1";
+    static final String FORMAT = "minibatch-checkpoint-2";
+    /** Version 1 held no scheduler, accuracy as {@code valid_acc}, and one optimizer group's flat keys. */
+    static final String FORMAT_1 = "minibatch-checkpoint-1";
     private static final String MODEL = "model.";
     private static final String OPTIMIZER = "optimizer.";
+    private static final String SCHEDULER = "scheduler.";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -69,6 +74,12 @@ public final class Checkpoint {
      */
     public static void save(Path dir, Module model, Optimizer optimizer, Generator generator, History history,
             Map<String, String> settings) throws IOException {
+        save(dir, model, optimizer, null, generator, history, settings);
+    }
+
+    /** As {@link #save(Path, Module, Optimizer, Generator, History, Map)}, with a scheduler's state (may be null). */
+    public static void save(Path dir, Module model, Optimizer optimizer, LRScheduler scheduler, Generator generator,
+            History history, Map<String, String> settings) throws IOException {
         Files.createDirectories(dir);
         Map<String, Tensor> weights = model.stateDict();
         String epoch = Integer.toString(history.lastEpoch());
@@ -77,6 +88,9 @@ public final class Checkpoint {
         Map<String, Tensor> state = new LinkedHashMap<>();
         weights.forEach((name, t) -> state.put(MODEL + name, t));
         optimizer.stateDict().forEach((name, t) -> state.put(OPTIMIZER + name, t));
+        if (scheduler != null) {
+            scheduler.stateDict().forEach((name, t) -> state.put(SCHEDULER + name, t));
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put("epoch", epoch);
@@ -92,7 +106,7 @@ public final class Checkpoint {
         Path file = dir.resolve(STATE_FILE);
         Safetensors.Contents contents = Safetensors.load(file);
         Map<String, String> meta = contents.metadata();
-        if (!FORMAT.equals(meta.get("format"))) {
+        if (!FORMAT.equals(meta.get("format")) && !FORMAT_1.equals(meta.get("format"))) {
             throw new SafetensorsFormatException(file.toString(), -1, "not a Minibatch checkpoint: its format is "
                     + meta.get("format") + ", expected " + FORMAT);
         }
@@ -125,12 +139,32 @@ public final class Checkpoint {
      * optimizer must be built as they were for the saved run; if not, the exception lists the differences.
      */
     public void restore(Module model, Optimizer optimizer, Generator generator) {
+        restore(model, optimizer, null, generator);
+    }
+
+    /**
+     * As {@link #restore(Module, Optimizer, Generator)}, and the scheduler's state too: a checkpoint with a
+     * scheduler's state needs a scheduler to restore it into, and a scheduler needs a checkpoint that has one.
+     */
+    public void restore(Module model, Optimizer optimizer, LRScheduler scheduler, Generator generator) {
+        Map<String, Tensor> schedulerState = withPrefix(SCHEDULER);
+        if (scheduler == null && !schedulerState.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + file + " was written by a run with a learning-rate "
+                    + "schedule: resume it with the same schedule");
+        }
+        if (scheduler != null && schedulerState.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + file + " was written by a run without a learning-rate "
+                    + "schedule, so it cannot continue one");
+        }
         try {
             model.loadStateDict(withPrefix(MODEL));
             optimizer.loadStateDict(withPrefix(OPTIMIZER));
+            if (scheduler != null) {
+                scheduler.loadStateDict(schedulerState);
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("checkpoint " + file + " does not fit this model and optimizer: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("checkpoint " + file + " does not fit this model, optimizer and "
+                    + "schedule: " + e.getMessage(), e);
         }
         generator.setState(generatorState);
         Minibatch.defaultGenerator().setState(defaultGeneratorState);

@@ -2,6 +2,7 @@ package dev.minibatch.train;
 
 import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.nn.Module;
+import dev.minibatch.optim.LRScheduler;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.tensor.Generator;
 
@@ -21,6 +22,7 @@ public final class CheckpointCallback implements Callback {
     private final Path dir;
     private final Module model;
     private final Optimizer optimizer;
+    private final LRScheduler scheduler;
     private final Generator generator;
     private final Map<String, String> settings;
 
@@ -30,9 +32,16 @@ public final class CheckpointCallback implements Callback {
      */
     public CheckpointCallback(Path dir, Module model, Optimizer optimizer, Generator generator,
             Map<String, String> settings) {
+        this(dir, model, optimizer, null, generator, settings);
+    }
+
+    /** A checkpoint that also saves {@code scheduler}'s state (which may be null), so a schedule resumes. */
+    public CheckpointCallback(Path dir, Module model, Optimizer optimizer, LRScheduler scheduler, Generator generator,
+            Map<String, String> settings) {
         this.dir = dir;
         this.model = model;
         this.optimizer = optimizer;
+        this.scheduler = scheduler;
         this.generator = generator;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
@@ -50,7 +59,7 @@ public final class CheckpointCallback implements Callback {
     @Override
     public void afterEpoch(Learner learner) {
         try {
-            Checkpoint.save(dir, model, optimizer, generator, learner.history(), settings);
+            Checkpoint.save(dir, model, optimizer, scheduler, generator, learner.history(), settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,111 @@
+package dev.minibatch.cli;
+
+import dev.minibatch.nn.Sequential;
+import dev.minibatch.optim.Adam;
+import dev.minibatch.optim.AdamW;
+import dev.minibatch.optim.Optimizer;
+import dev.minibatch.optim.SGD;
+import dev.minibatch.tensor.Tensor;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
+final class TrainingOptions {
+    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
+            description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden = new ArrayList<>(List.of(50));
+
+    @Option(names = {"--batch-size", "--bs"}, defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize = 50;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", description = "Learning rate; the peak rate with --schedule onecycle "
+            + "(default: 0.5 for sgd, 0.001 for adam and adamw).")
+    Float lr;
+
+    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "Default: 0, or 0.01 for adamw.")
+    Float weightDecay;
+
+    @Option(names = "--betas", split = ",", paramLabel = "B1,B2", description = "Adam's betas (default: 0.9,0.999).")
+    List<Float> betas;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initialisation and the shuffling (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Data loading threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    /** Refuses settings that cannot run, naming them, as a bad option (exit status 2). */
+    void check(CommandSpec spec) {
+        if (batchSize < 1 || workers < 0 || (threads != null && threads < 1)) {
+            throw new ParameterException(spec.commandLine(), "batch size must be >= 1, workers >= 0 and threads >= 1 "
+                    + "(got " + batchSize + ", " + workers + ", " + threads + ")");
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new ParameterException(spec.commandLine(), "hidden sizes must be positive, got " + hidden);
+            }
+        }
+        if (!List.of("sgd", "adam", "adamw").contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(),
+                    "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
+        }
+        if (betas != null && betas.size() != 2) {
+            throw new ParameterException(spec.commandLine(), "--betas takes two values, got " + betas);
+        }
+    }
+
+    Sequential model(int in, int classes) {
+        return ModelFiles.mlp(in, hidden, classes);
+    }
+
+    Optimizer optimizer(List<Tensor> params) {
+        return switch (optimizer) {
+            case "sgd" -> SGD.builder(params).lr(lr()).momentum(momentum).nesterov(nesterov)
+                    .weightDecay(weightDecay != null ? weightDecay : 0f).build();
+            case "adam" -> adam(Adam.builder(params), 0f);
+            default -> adam(AdamW.builder(params), 1e-2f);
+        };
+    }
+
+    /** The learning rate given, or the optimizer's default here. */
+    float lr() {
+        return lr != null ? lr : optimizer.equals("sgd") ? 0.5f : 1e-3f;
+    }
+
+    private Optimizer adam(Adam.Builder<? extends Adam> b, float defaultDecay) {
+        b.lr(lr()).weightDecay(weightDecay != null ? weightDecay : defaultDecay);
+        if (betas != null) {
+            b.betas(betas.get(0), betas.get(1));
+        }
+        return b.build();
+    }
+
+    /** What a checkpoint records of these settings. */
+    Map<String, String> settings(String dataset) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dataset", dataset);
+        s.put("hidden", hidden.toString().replaceAll("[\\[\\] ]", ""));
+        s.put("batch_size", Integer.toString(batchSize));
+        s.put("optimizer", optimizer);
+        s.put("seed", Long.toString(seed));
+        return s;
+    }
+}
