@@ -69,11 +69,11 @@ class OptimizerStateTest {
         ReferenceMlp sgd = new ReferenceMlp(m -> SGD.builder(m.parameters()).lr(0.1f).momentum(0.9f).build());
         sgd.step();
         assertEquals(List.of("state.0.momentum_buffer", "state.1.momentum_buffer", "state.2.momentum_buffer",
-                        "state.3.momentum_buffer", "param_groups.lr", "param_groups.momentum",
-                        "param_groups.dampening", "param_groups.weight_decay", "param_groups.nesterov",
-                        "param_groups.params"),
+                        "state.3.momentum_buffer", "param_groups.0.lr", "param_groups.0.momentum",
+                        "param_groups.0.dampening", "param_groups.0.weight_decay", "param_groups.0.nesterov",
+                        "param_groups.0.params"),
                 List.copyOf(sgd.optimizer.stateDict().keySet()));
-        assertArrayEquals(new int[] {0, 1, 2, 3}, sgd.optimizer.stateDict().get("param_groups.params").toIntArray());
+        assertArrayEquals(new int[] {0, 1, 2, 3}, sgd.optimizer.stateDict().get("param_groups.0.params").toIntArray());
 
         ReferenceMlp adam = new ReferenceMlp(m -> Adam.builder(m.parameters()).amsgrad(true).build());
         adam.step();
@@ -83,8 +83,9 @@ class OptimizerStateTest {
                 List.copyOf(state.keySet()).subList(0, 4));
         assertEquals(2f, state.get("state.3.step").item());
         assertArrayEquals(new int[] {32, 784}, state.get("state.0.exp_avg").shape());
-        assertEquals(List.of("param_groups.lr", "param_groups.betas", "param_groups.eps", "param_groups.weight_decay",
-                "param_groups.amsgrad", "param_groups.params"), List.copyOf(state.keySet()).subList(16, 22));
+        assertEquals(List.of("param_groups.0.lr", "param_groups.0.betas", "param_groups.0.eps",
+                "param_groups.0.weight_decay", "param_groups.0.amsgrad", "param_groups.0.params"),
+                List.copyOf(state.keySet()).subList(16, 22));
     }
 
     @Test
@@ -92,19 +93,19 @@ class OptimizerStateTest {
         ReferenceMlp source = new ReferenceMlp(m -> Adam.builder(m.parameters()).build());
         source.step();
         Map<String, Tensor> state = copy(source.optimizer.stateDict());
-        state.remove("param_groups.eps");
+        state.remove("param_groups.0.eps");
         state.put("state.1.exp_avg", Tensor.zeros(3));
         state.put("state.7.step", Tensor.scalar(1));
         state.put("state.0.momentum_buffer", Tensor.zeros(32, 784));
-        state.put("param_groups.params", Tensor.ofInts(new int[] {0, 1}, 2));
+        state.put("param_groups.0.params", Tensor.ofInts(new int[] {0, 1}, 2));
 
         Adam target = Adam.builder(List.of(Tensor.zeros(32, 784).requiresGrad(true),
                 Tensor.zeros(32).requiresGrad(true), Tensor.zeros(10, 32).requiresGrad(true),
                 Tensor.zeros(10).requiresGrad(true))).lr(0.5f).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> target.loadStateDict(state));
         assertEquals("Error(s) in loading state_dict for Adam:\n"
-                + "\tmissing param_groups.eps\n"
-                + "\tthe checkpoint is for 2 parameters, this optimizer has 4\n"
+                + "\tmissing param_groups.0.eps\n"
+                + "\tthe checkpoint is for 2 parameters in group 0, this optimizer has 4\n"
                 + "\tstate.1.exp_avg must be a float32 tensor of shape [32], got float32 of shape [3]\n"
                 + "\tstate.7.step is for parameter 7, this optimizer has 4\n"
                 + "\tunexpected key state.0.momentum_buffer", e.getMessage());
@@ -124,7 +125,7 @@ class OptimizerStateTest {
                 + "(parameter 2 has [step, exp_avg, exp_avg_sq])", e.getMessage());
 
         Map<String, Tensor> negative = copy(source.optimizer.stateDict());
-        negative.put("param_groups.lr", Tensor.scalar(-1));
+        negative.put("param_groups.0.lr", Tensor.scalar(-1));
         e = assertThrows(IllegalArgumentException.class, () -> target.loadStateDict(negative));
         assertEquals("Adam: invalid learning rate -1.0 (must be >= 0)", e.getMessage());
         assertEquals(1e-3f, target.lr());
@@ -138,7 +139,7 @@ class OptimizerStateTest {
         p.setGrad(Tensor.of(new float[] {2}));
         sgd.step();
         assertEquals(0.5f, p.get(0));
-        assertEquals(0.25f, sgd.stateDict().get("param_groups.lr").item());
+        assertEquals(0.25f, sgd.stateDict().get("param_groups.0.lr").item());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.setLr(-1));
         assertEquals("SGD: invalid learning rate -1.0 (must be >= 0)", e.getMessage());
     }
