@@ -13,7 +13,8 @@ import java.util.Map;
  * maxLr/divFactor/finalDivFactor; the momentum (SGD's {@code momentum}, or Adam's beta1) moves the other way,
  * from maxMomentum to baseMomentum and back. With threePhase, the rate comes back down to its start before the
  * final fall, as in the paper. Build it with {@code OneCycleLR.builder(optimizer, 0.1).totalSteps(1000).build()}.
- * Stepping more than totalSteps times is refused, as in PyTorch.
+ * Stepping more than totalSteps times is refused, as in PyTorch; step totalSteps itself, which follows the
+ * last optimizer step, holds the final rate and momentum.
  */
 public final class OneCycleLR extends LRScheduler {
     /** How a phase moves from its start value to its end value. */
@@ -71,21 +72,20 @@ public final class OneCycleLR extends LRScheduler {
                     + "of total steps is " + totalSteps);
         }
         double start = 0;
-        Phase phase = phases.get(phases.size() - 1);
-        for (Phase p : phases) {
-            if (step <= p.endStep()) {
-                phase = p;
-                break;
-            }
-            start = p.endStep();
+        int i = 0;
+        while (i < phases.size() - 1 && step > phases.get(i).endStep()) {
+            start = phases.get(i).endStep();
+            i++;
         }
-        double pct = (step - start) / (phase.endStep() - start);
+        Phase phase = phases.get(i);
+        // Step totalSteps comes after the last optimizer step: PyTorch extrapolates the last phase to it (with
+        // linear annealing, to a negative rate, which a group refuses); here it holds the final values.
+        double pct = Math.min((step - start) / (phase.endStep() - start), 1);
         if (cycleMomentum) {
             double momentum = annealStrategy.anneal(phase.startMomentum(), phase.endMomentum(), pct);
             optimizer().paramGroups().forEach(g -> setMomentum(g, (float) momentum));
         }
-        Phase current = phase;
-        return perGroup((g, lr) -> annealStrategy.anneal(current.startLrs()[g], current.endLrs()[g], pct));
+        return perGroup((g, lr) -> annealStrategy.anneal(phase.startLrs()[g], phase.endLrs()[g], pct));
     }
 
     private static void setMomentum(ParamGroup group, float momentum) {
