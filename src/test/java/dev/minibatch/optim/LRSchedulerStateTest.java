@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,13 +50,6 @@ class LRSchedulerStateTest {
         return out;
     }
 
-    private static Map<String, Tensor> copy(Map<String, Tensor> state) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        state.forEach((k, v) -> out.put(k, v.isFloat() ? Tensor.wrap(v.toFloatArray(), v.shape())
-                : Tensor.wrapInts(v.toIntArray(), v.shape())));
-        return out;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"step", "cosine", "exponential", "one_cycle", "sequential", "chained"})
     void resumedScheduleContinuesBitForBit(String kind) {
@@ -65,8 +57,8 @@ class LRSchedulerStateTest {
 
         LRScheduler first = scheduler(kind, false);
         long[] before = run(first, SAVED_AT);
-        Map<String, Tensor> optim = copy(first.optimizer().stateDict());
-        Map<String, Tensor> sched = copy(first.stateDict());
+        Map<String, Tensor> optim = OptimizerStateTest.copy(first.optimizer().stateDict());
+        Map<String, Tensor> sched = OptimizerStateTest.copy(first.stateDict());
         LRScheduler resumed = scheduler(kind, true);
         resumed.optimizer().loadStateDict(optim);
         resumed.loadStateDict(sched);
@@ -92,7 +84,7 @@ class LRSchedulerStateTest {
 
     @Test
     void otherSettingsOrAnIncompleteStateAreRefusedAndNothingChanges() {
-        Map<String, Tensor> state = copy(scheduler("step", false).stateDict());
+        Map<String, Tensor> state = OptimizerStateTest.copy(scheduler("step", false).stateDict());
         state.remove("last_lr");
         state.put("extra", Tensor.scalar(1));
         StepLR other = new StepLR(SGD.builder(List.of(Tensor.zeros(1).requiresGrad(true))).lr(0.1f).build(), 4, 0.7);
@@ -100,7 +92,7 @@ class LRSchedulerStateTest {
         assertEquals("Error(s) in loading state_dict for StepLR:\n\tmissing last_lr\n\tunexpected key extra",
                 e.getMessage());
 
-        Map<String, Tensor> complete = copy(scheduler("step", false).stateDict());
+        Map<String, Tensor> complete = OptimizerStateTest.copy(scheduler("step", false).stateDict());
         e = assertThrows(IllegalArgumentException.class, () -> other.loadStateDict(complete));
         assertEquals("Error(s) in loading state_dict for StepLR:\n\tstep_size: the checkpoint has [3.0], this "
                 + "scheduler has [4.0]", e.getMessage());

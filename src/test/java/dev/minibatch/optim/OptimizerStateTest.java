@@ -31,7 +31,8 @@ class OptimizerStateTest {
         };
     }
 
-    private static Map<String, Tensor> copy(Map<String, Tensor> state) {
+    /** A deep copy, as a checkpoint reads it back. */
+    static Map<String, Tensor> copy(Map<String, Tensor> state) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         state.forEach((k, v) -> out.put(k, v.isFloat() ? Tensor.wrap(v.toFloatArray(), v.shape())
                 : Tensor.wrapInts(v.toIntArray(), v.shape())));
