@@ -22,7 +22,8 @@ public final class OneCycleLR extends LRScheduler {
         COS, LINEAR;
 
         double anneal(double start, double end, double pct) {
-            return this == COS ? end + (start - end) / 2.0 * (Math.cos(Math.PI * pct) + 1) : (end - start) * pct + start;
+            return this == COS ? end + (start - end) / 2.0 * (Math.cos(Math.PI * pct) + 1)
+                    : (end - start) * pct + start;
         }
     }
 

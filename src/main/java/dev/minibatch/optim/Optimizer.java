@@ -17,8 +17,8 @@ import java.util.Set;
  * the parameter's first update), and saving and restoring all of it. Subclasses implement {@link #step()} as
  * the formula, reading each group's settings.
  *
- * <p>The state dict is flat and holds only tensors, so a checkpoint stores it as it stores a model (see
- * {@link OptimizerState}): {@code state.<i>.<buffer>} for parameter {@code i}'s buffers, numbered across all
+ * <p>The state dict is flat and holds only tensors, so a checkpoint stores it as it stores a model:
+ * {@code state.<i>.<buffer>} for parameter {@code i}'s buffers, numbered across all
  * groups in order as PyTorch numbers them; {@code param_groups.<g>.<setting>} for each hyper-parameter of group
  * {@code g} (a scalar, or 1-D for {@code betas}); and {@code param_groups.<g>.params}, the indices of the
  * group's parameters, so that a checkpoint for another model is refused. Hyper-parameters are float32, the
@@ -231,7 +231,7 @@ public abstract class Optimizer {
         state = loaded.buffers();
     }
 
-    // ---- for OptimizerState ----------------------------------------------------------------------
+    // ---- for the state dict's reader -------------------------------------------------------------
 
     final List<Tensor> params() {
         return Collections.unmodifiableList(params);

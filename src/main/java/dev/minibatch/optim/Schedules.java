@@ -31,8 +31,9 @@ final class Schedules {
         Optimizer expected = optimizer != null ? optimizer : schedulers.get(0).optimizer();
         for (int i = 0; i < schedulers.size(); i++) {
             if (schedulers.get(i).optimizer() != expected) {
-                throw new IllegalArgumentException(scheduler + ": scheduler " + i
-                        + " belongs to another optimizer than " + (optimizer != null ? "the one given" : "scheduler 0"));
+                String other = optimizer != null ? "the one given" : "scheduler 0";
+                throw new IllegalArgumentException(scheduler + ": scheduler " + i + " belongs to another optimizer than "
+                        + other);
             }
         }
         return List.copyOf(schedulers);

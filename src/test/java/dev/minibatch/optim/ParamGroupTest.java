@@ -141,7 +141,8 @@ class ParamGroupTest {
         ParamGroup g = adam.paramGroups().get(0);
         g.set("betas", 0.8f, 0.99f);
         assertArrayEquals(new float[] {0.8f, 0.99f}, g.values("betas"));
-        assertRefused("Adam: invalid beta parameter at index 0: 1.0 (must be in [0, 1))", () -> g.set("betas", 1f, 0.9f));
+        assertRefused("Adam: invalid beta parameter at index 0: 1.0 (must be in [0, 1))",
+                () -> g.set("betas", 1f, 0.9f));
         assertRefused("Adam: betas takes 2 value(s), got 1", () -> g.set("betas", 0.5f));
         assertRefused("Adam: betas holds 2 values; read it with values(\"betas\")", () -> g.get("betas"));
         assertRefused("Adam: no setting momentum (a group has [lr, betas, eps, weight_decay, amsgrad])",
