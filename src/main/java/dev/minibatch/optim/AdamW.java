@@ -15,6 +15,11 @@ public final class AdamW extends Adam {
     }
 
     public static Builder<AdamW> builder(List<Tensor> params) {
-        return new Builder<>(params, 1e-2f, AdamW::new);
+        return new Builder<>(GroupSpecs.withDefaults(params, defaults(1e-2f)), AdamW::new);
+    }
+
+    /** A builder without parameters yet: give every group with {@link Builder#group}. */
+    public static Builder<AdamW> builder() {
+        return new Builder<>(GroupSpecs.withDefaults(null, defaults(1e-2f)), AdamW::new);
     }
 }

@@ -93,13 +93,13 @@ class AdamTest {
     @Test
     void defaultsArePyTorchs() {
         Map<String, Tensor> adam = Adam.builder(List.of(Tensor.zeros(1).requiresGrad(true))).build().stateDict();
-        assertEquals(1e-3f, adam.get("param_groups.lr").item());
-        assertArrayEquals(new float[] {0.9f, 0.999f}, adam.get("param_groups.betas").toFloatArray());
-        assertEquals(1e-8f, adam.get("param_groups.eps").item());
-        assertEquals(0f, adam.get("param_groups.weight_decay").item());
-        assertEquals(0f, adam.get("param_groups.amsgrad").item());
+        assertEquals(1e-3f, adam.get("param_groups.0.lr").item());
+        assertArrayEquals(new float[] {0.9f, 0.999f}, adam.get("param_groups.0.betas").toFloatArray());
+        assertEquals(1e-8f, adam.get("param_groups.0.eps").item());
+        assertEquals(0f, adam.get("param_groups.0.weight_decay").item());
+        assertEquals(0f, adam.get("param_groups.0.amsgrad").item());
         AdamW adamw = AdamW.builder(List.of(Tensor.zeros(1).requiresGrad(true))).build();
-        assertEquals(1e-2f, adamw.stateDict().get("param_groups.weight_decay").item());
+        assertEquals(1e-2f, adamw.stateDict().get("param_groups.0.weight_decay").item());
         assertEquals(1e-3f, adamw.lr());
     }
 
