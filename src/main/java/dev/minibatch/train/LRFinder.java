@@ -109,8 +109,8 @@ public final class LRFinder {
 
     private static Map<String, Tensor> copy(Map<String, Tensor> state) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        state.forEach((k, t) -> out.put(k, t.isFloat() ? Tensor.of(t.toFloatArray(), t.shape())
-                : Tensor.ofInts(t.toIntArray(), t.shape())));
+        state.forEach((k, t) -> out.put(k, t.isFloat() ? Tensor.wrap(t.toFloatArray(), t.shape())
+                : Tensor.wrapInts(t.toIntArray(), t.shape())));
         return out;
     }
 
