@@ -125,6 +125,37 @@ public final class Functional {
         return x.relu();
     }
 
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** PyTorch's default, exact GELU: {@code x·Φ(x)}. */
+    public static Tensor gelu(Tensor x) {
+        return x.gelu();
+    }
+
+    /** GELU with {@code approximate} {@code "none"} or {@code "tanh"}. */
+    public static Tensor gelu(Tensor x, String approximate) {
+        return x.gelu(approximate);
+    }
+
+    /** Leaky ReLU with PyTorch's default slope, 0.01. */
+    public static Tensor leakyRelu(Tensor x) {
+        return x.leakyRelu();
+    }
+
+    public static Tensor leakyRelu(Tensor x, float negativeSlope) {
+        return x.leakyRelu(negativeSlope);
+    }
+
+    public static Tensor silu(Tensor x) {
+        return x.silu();
+    }
+
     /** Checks that {@code input} is [n, classes] and {@code target} holds n ints in [0, classes). */
     private static int[] checkTarget(String op, Tensor input, Tensor target) {
         if (input.dim() != 2) {

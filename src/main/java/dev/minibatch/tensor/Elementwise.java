@@ -210,6 +210,10 @@ final class Elementwise {
         return unary("sqrt", a, x -> (float) Math.sqrt(x), (g, x, y) -> g * 0.5f / y);
     }
 
+    static Tensor erf(Tensor a) {
+        return unary("erf", a, x -> (float) Erf.erf(x), (g, x, y) -> g * (float) Erf.derivative(x));
+    }
+
     /** {@code x^0} has a zero gradient everywhere, as in PyTorch, even where {@code p·x^(p-1)} would be NaN. */
     static Tensor pow(Tensor a, float p) {
         return unary("pow", a, x -> (float) Math.pow(x, p),

@@ -571,6 +571,50 @@ public final class Tensor {
         return Elementwise.clamp(this, min, max);
     }
 
+    /** The Gauss error function, {@code 2/√π ∫₀ˣ exp(-t²) dt}, within 1.2e-7 relative error. */
+    public Tensor erf() {
+        return Elementwise.erf(this);
+    }
+
+    // ---- activations ----------------------------------------------------------------------------
+
+    public Tensor tanh() {
+        return Activations.tanh(this);
+    }
+
+    /** {@code 1 / (1 + exp(-x))}, computed so that no x overflows: sigmoid(±1000) is exactly 1 and 0. */
+    public Tensor sigmoid() {
+        return Activations.sigmoid(this);
+    }
+
+    /** {@code x·Φ(x)}, Φ the standard normal CDF: PyTorch's default exact form, {@code gelu("none")}. */
+    public Tensor gelu() {
+        return gelu("none");
+    }
+
+    /**
+     * GELU with PyTorch's {@code approximate}: {@code "none"} for {@code x·Φ(x)}, or {@code "tanh"} for
+     * {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}.
+     */
+    public Tensor gelu(String approximate) {
+        return Activations.gelu(this, approximate);
+    }
+
+    /** {@code x} where x > 0, {@code 0.01·x} elsewhere: PyTorch's default negative slope. */
+    public Tensor leakyRelu() {
+        return leakyRelu(0.01f);
+    }
+
+    /** {@code x} where x > 0, {@code negativeSlope·x} elsewhere. */
+    public Tensor leakyRelu(float negativeSlope) {
+        return Activations.leakyRelu(this, negativeSlope);
+    }
+
+    /** {@code x·sigmoid(x)}, also known as swish. */
+    public Tensor silu() {
+        return Activations.silu(this);
+    }
+
     public Tensor eq(Tensor other) {
         return Elementwise.compare("eq", this, other);
     }

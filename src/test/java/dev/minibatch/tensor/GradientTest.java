@@ -66,6 +66,21 @@ class GradientTest {
     }
 
     @Test
+    void activationsOnBothSidesOfZero() {
+        for (int[] shape : new int[][] {{7}, {3, 4}, {2, 3, 2}}) {
+            String s = " " + java.util.Arrays.toString(shape);
+            GradCheck.check("tanh" + s, t -> t[0].tanh(), uniform(-3f, 3f, shape));
+            GradCheck.check("sigmoid" + s, t -> t[0].sigmoid(), uniform(-6f, 6f, shape));
+            GradCheck.check("silu" + s, t -> t[0].silu(), uniform(-6f, 6f, shape));
+            GradCheck.check("gelu" + s, t -> t[0].gelu(), uniform(-4f, 4f, shape));
+            GradCheck.check("gelu tanh" + s, t -> t[0].gelu("tanh"), uniform(-4f, 4f, shape));
+            GradCheck.check("leakyRelu" + s, t -> t[0].leakyRelu(), awayFromZero(shape));
+            GradCheck.check("leakyRelu 0.3" + s, t -> t[0].leakyRelu(0.3f), awayFromZero(shape));
+            GradCheck.check("erf" + s, t -> t[0].erf(), uniform(-2.5f, 2.5f, shape));
+        }
+    }
+
+    @Test
     void masksStopEvenAnInfiniteGradientAsPyTorchDoes() {
         Tensor x = Tensor.of(new float[] {-2f, -1f, 0.5f, 1f, 3f, Float.NaN}).requiresGrad(true);
         Tensor y = x.clamp(-1f, 1f);
