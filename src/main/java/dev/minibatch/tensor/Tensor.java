@@ -712,12 +712,23 @@ public final class Tensor {
         return Reductions.extreme(this.detach(), dim, keepdim, true).indices();
     }
 
+    /** {@code log(sum(exp(x)))} over {@code dim}, without overflow for large x. */
     public Tensor logsumexp(int dim, boolean keepdim) {
-        return Reductions.logsumexp(this, dim, keepdim);
+        return SoftmaxOps.logsumexp(this, dim, keepdim);
     }
 
     public Tensor logsumexp(int dim) {
         return logsumexp(dim, false);
+    }
+
+    /** {@code exp(x) / sum(exp(x))} along {@code dim}, without overflow for large x. */
+    public Tensor softmax(int dim) {
+        return SoftmaxOps.softmax(this, dim);
+    }
+
+    /** {@code x - logsumexp(x)} along {@code dim}, accurate even for logits of ±1000. */
+    public Tensor logSoftmax(int dim) {
+        return SoftmaxOps.logSoftmax(this, dim);
     }
 
     // ---- shapes, indexing, products -------------------------------------------------------------

@@ -21,6 +21,8 @@ class ActivationModulesTest {
         assertSame(x.gelu("tanh"), new GELU("tanh").forward(x), Functional.gelu(x, "tanh"));
         assertSame(x.leakyRelu(), new LeakyReLU().forward(x), Functional.leakyRelu(x));
         assertSame(x.leakyRelu(0.3f), new LeakyReLU(0.3f).forward(x), Functional.leakyRelu(x, 0.3f));
+        assertSame(x.softmax(1), new Softmax(1).forward(x), Functional.softmax(x, 1));
+        assertSame(x.logSoftmax(0), new LogSoftmax(0).forward(x), Functional.logSoftmax(x, 0));
     }
 
     @Test

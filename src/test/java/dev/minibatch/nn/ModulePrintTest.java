@@ -68,6 +68,8 @@ class ModulePrintTest {
         assertEquals("LeakyReLU(negative_slope=0.01)", new LeakyReLU().toString());
         assertEquals("LeakyReLU(negative_slope=0.2)", new LeakyReLU(0.2f).toString());
         assertEquals("LeakyReLU(negative_slope=1e-05)", new LeakyReLU(1e-5f).toString());
+        assertEquals("Softmax(dim=1)", new Softmax(1).toString());
+        assertEquals("LogSoftmax(dim=-1)", new LogSoftmax(-1).toString());
         assertEquals("Sequential(\n"
                 + "  (0): Linear(in_features=4, out_features=3, bias=True)\n"
                 + "  (1): GELU(approximate='none')\n"

@@ -156,6 +156,8 @@ class GradientTest {
             GradCheck.check("logSoftmax dim " + dim, t -> Functional.logSoftmax(t[0], dim), randn(5, 4));
         }
         GradCheck.check("softmax 3d", t -> Functional.softmax(t[0], 1), randn(2, 3, 4));
+        GradCheck.check("softmax method 3d dim 2", t -> t[0].softmax(2), randn(2, 3, 4));
+        GradCheck.check("logSoftmax method 3d dim 0", t -> t[0].logSoftmax(0), randn(2, 3, 4));
         GradCheck.check("nllLoss", t -> Functional.nllLoss(Functional.logSoftmax(t[0], 1), target), randn(5, 4));
         GradCheck.check("crossEntropy", t -> Functional.crossEntropy(t[0], target), randn(5, 4));
     }
