@@ -133,11 +133,7 @@ public final class Tensor {
     public static Tensor rand(Generator g, int... shape) {
         checkShape("rand", shape);
         float[] d = new float[Shapes.numel(shape)];
-        synchronized (g) {
-            for (int i = 0; i < d.length; i++) {
-                d[i] = g.nextFloat();
-            }
-        }
+        g.fillUniform(d);
         return new Tensor(d, shape.clone());
     }
 
@@ -149,11 +145,7 @@ public final class Tensor {
     public static Tensor randn(Generator g, int... shape) {
         checkShape("randn", shape);
         float[] d = new float[Shapes.numel(shape)];
-        synchronized (g) {
-            for (int i = 0; i < d.length; i++) {
-                d[i] = g.nextGaussian();
-            }
-        }
+        g.fillNormal(d);
         return new Tensor(d, shape.clone());
     }
 
@@ -168,11 +160,7 @@ public final class Tensor {
         }
         checkShape("randint", shape);
         int[] d = new int[Shapes.numel(shape)];
-        synchronized (g) {
-            for (int i = 0; i < d.length; i++) {
-                d[i] = low + g.nextInt(high - low);
-            }
-        }
+        g.fillInts(d, low, high);
         return new Tensor(d, shape.clone(), DType.INT32);
     }
 
@@ -185,9 +173,7 @@ public final class Tensor {
         if (n < 0) {
             throw new IllegalArgumentException("randperm: n must be non-negative, got " + n);
         }
-        synchronized (g) {
-            return new Tensor(g.permutation(n), new int[] {n}, DType.INT32);
-        }
+        return new Tensor(g.permutation(n), new int[] {n}, DType.INT32);
     }
 
     // ---- reading --------------------------------------------------------------------------------
