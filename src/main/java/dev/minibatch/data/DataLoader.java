@@ -54,7 +54,7 @@ public final class DataLoader<B> implements Iterable<B> {
         if (dataset == null) {
             throw new IllegalArgumentException("DataLoader: dataset is null");
         }
-        return new Builder<>(dataset, dataset::getBatch);
+        return new Builder<>(dataset, dataset::getBatch, Options.DEFAULTS);
     }
 
     /** The number of batches in an epoch: that of the batch sampler, with PyTorch's rule for the last one. */
@@ -89,63 +89,57 @@ public final class DataLoader<B> implements Iterable<B> {
     public static final class Builder<T, B> {
         private final Dataset<T> dataset;
         private final Function<int[], ? extends B> fetch;
-        private int batchSize = 1;
-        private boolean shuffle;
-        private Sampler sampler;
-        private BatchSampler batchSampler;
-        private boolean dropLast;
-        private int numWorkers;
-        private Integer prefetchFactor;
-        private Generator generator;
+        private Options options;
 
-        private Builder(Dataset<T> dataset, Function<int[], ? extends B> fetch) {
+        private Builder(Dataset<T> dataset, Function<int[], ? extends B> fetch, Options options) {
             this.dataset = dataset;
             this.fetch = fetch;
+            this.options = options;
         }
 
         /** Items per batch; PyTorch's default is 1. */
         public Builder<T, B> batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            options = options.withBatchSize(batchSize);
             return this;
         }
 
         /** A new random order every epoch (a {@link RandomSampler} drawing from the loader's generator). */
         public Builder<T, B> shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
+            options = options.withShuffle(shuffle);
             return this;
         }
 
         public Builder<T, B> sampler(Sampler sampler) {
-            this.sampler = sampler;
+            options = options.withSampler(sampler);
             return this;
         }
 
         public Builder<T, B> batchSampler(BatchSampler batchSampler) {
-            this.batchSampler = batchSampler;
+            options = options.withBatchSampler(batchSampler);
             return this;
         }
 
         /** Drops the last batch when it is shorter than {@code batchSize}. */
         public Builder<T, B> dropLast(boolean dropLast) {
-            this.dropLast = dropLast;
+            options = options.withDropLast(dropLast);
             return this;
         }
 
         /** Threads that prepare batches ahead of the loop; 0 (the default) prepares them on the caller's. */
         public Builder<T, B> numWorkers(int numWorkers) {
-            this.numWorkers = numWorkers;
+            options = options.withNumWorkers(numWorkers);
             return this;
         }
 
         /** Batches in flight per worker; PyTorch's default is 2. */
         public Builder<T, B> prefetchFactor(int prefetchFactor) {
-            this.prefetchFactor = prefetchFactor;
+            options = options.withPrefetchFactor(prefetchFactor);
             return this;
         }
 
         /** The generator a shuffling loader draws from; without one, each epoch is seeded from the default. */
         public Builder<T, B> generator(Generator generator) {
-            this.generator = generator;
+            options = options.withGenerator(generator);
             return this;
         }
 
@@ -156,16 +150,7 @@ public final class DataLoader<B> implements Iterable<B> {
 
         /** Batches made by {@code collate} from the items that {@link Dataset#get} returns. */
         public <C> Builder<T, C> collate(Collate<? super T, ? extends C> collate) {
-            Builder<T, C> b = new Builder<>(dataset, indices -> collate.apply(items(indices)));
-            b.batchSize = batchSize;
-            b.shuffle = shuffle;
-            b.sampler = sampler;
-            b.batchSampler = batchSampler;
-            b.dropLast = dropLast;
-            b.numWorkers = numWorkers;
-            b.prefetchFactor = prefetchFactor;
-            b.generator = generator;
-            return b;
+            return new Builder<>(dataset, indices -> collate.apply(items(indices)), options);
         }
 
         private List<T> items(int[] indices) {
@@ -177,35 +162,78 @@ public final class DataLoader<B> implements Iterable<B> {
         }
 
         public DataLoader<B> build() {
-            if (numWorkers < 0) {
+            Options o = options;
+            if (o.numWorkers < 0) {
                 throw new IllegalArgumentException("num_workers option should be non-negative; use num_workers=0 "
-                        + "to disable worker threads (got " + numWorkers + ")");
+                        + "to disable worker threads (got " + o.numWorkers + ")");
             }
-            if (prefetchFactor != null && numWorkers == 0) {
+            if (o.prefetchFactor != null && o.numWorkers == 0) {
                 throw new IllegalArgumentException("prefetch_factor option could only be specified with worker "
                         + "threads: set numWorkers > 0, or leave prefetchFactor unset");
             }
-            if (prefetchFactor != null && prefetchFactor <= 0) {
+            if (o.prefetchFactor != null && o.prefetchFactor <= 0) {
                 throw new IllegalArgumentException("prefetch_factor should be a positive integer, got "
-                        + prefetchFactor);
+                        + o.prefetchFactor);
             }
-            if (sampler != null && shuffle) {
+            if (o.sampler != null && o.shuffle) {
                 throw new IllegalArgumentException("sampler option is mutually exclusive with shuffle");
             }
-            if (batchSampler != null && (batchSize != 1 || shuffle || sampler != null || dropLast)) {
+            if (o.batchSampler != null && (o.batchSize != 1 || o.shuffle || o.sampler != null || o.dropLast)) {
                 throw new IllegalArgumentException("batch_sampler option is mutually exclusive with batch_size, "
                         + "shuffle, sampler, and drop_last");
             }
-            BatchSampler batches = batchSampler != null ? batchSampler
-                    : new BatchSampler(indexSampler(), batchSize, dropLast);
-            return new DataLoader<>(batches, fetch, numWorkers, prefetchFactor == null ? 2 : prefetchFactor);
+            BatchSampler batches = o.batchSampler != null ? o.batchSampler
+                    : new BatchSampler(indexSampler(), o.batchSize, o.dropLast);
+            return new DataLoader<>(batches, fetch, o.numWorkers, o.prefetchFactor == null ? 2 : o.prefetchFactor);
         }
 
         private Sampler indexSampler() {
-            if (sampler != null) {
-                return sampler;
+            Options o = options;
+            if (o.sampler != null) {
+                return o.sampler;
             }
-            return shuffle ? new RandomSampler(dataset.size(), generator) : new SequentialSampler(dataset.size());
+            return o.shuffle ? new RandomSampler(dataset.size(), o.generator) : new SequentialSampler(dataset.size());
+        }
+    }
+
+    /**
+     * A builder's options, as one value: a builder for another batch type ({@link Builder#collate}) takes them
+     * whole. A null {@code prefetchFactor} is one the user did not set.
+     */
+    private record Options(int batchSize, boolean shuffle, Sampler sampler, BatchSampler batchSampler,
+                           boolean dropLast, int numWorkers, Integer prefetchFactor, Generator generator) {
+        static final Options DEFAULTS = new Options(1, false, null, null, false, 0, null, null);
+
+        Options withBatchSize(int v) {
+            return new Options(v, shuffle, sampler, batchSampler, dropLast, numWorkers, prefetchFactor, generator);
+        }
+
+        Options withShuffle(boolean v) {
+            return new Options(batchSize, v, sampler, batchSampler, dropLast, numWorkers, prefetchFactor, generator);
+        }
+
+        Options withSampler(Sampler v) {
+            return new Options(batchSize, shuffle, v, batchSampler, dropLast, numWorkers, prefetchFactor, generator);
+        }
+
+        Options withBatchSampler(BatchSampler v) {
+            return new Options(batchSize, shuffle, sampler, v, dropLast, numWorkers, prefetchFactor, generator);
+        }
+
+        Options withDropLast(boolean v) {
+            return new Options(batchSize, shuffle, sampler, batchSampler, v, numWorkers, prefetchFactor, generator);
+        }
+
+        Options withNumWorkers(int v) {
+            return new Options(batchSize, shuffle, sampler, batchSampler, dropLast, v, prefetchFactor, generator);
+        }
+
+        Options withPrefetchFactor(Integer v) {
+            return new Options(batchSize, shuffle, sampler, batchSampler, dropLast, numWorkers, v, generator);
+        }
+
+        Options withGenerator(Generator v) {
+            return new Options(batchSize, shuffle, sampler, batchSampler, dropLast, numWorkers, prefetchFactor, v);
         }
     }
 }

@@ -84,9 +84,7 @@ public final class RandomSampler implements Sampler {
                 throw new NoSuchElementException();
             }
             done++;
-            synchronized (g) {
-                return g.nextInt(n);
-            }
+            return g.nextInt(n);
         }
     }
 
@@ -112,9 +110,7 @@ public final class RandomSampler implements Sampler {
             }
             int k = done++ % n;
             if (k == 0) {
-                synchronized (g) {
-                    perm = g.permutation(n);
-                }
+                perm = g.permutation(n);
             }
             return perm[k];
         }

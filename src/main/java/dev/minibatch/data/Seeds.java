@@ -9,9 +9,6 @@ final class Seeds {
     }
 
     static Generator fromDefault() {
-        Generator d = Minibatch.defaultGenerator();
-        synchronized (d) {
-            return new Generator(d.nextLong());
-        }
+        return new Generator(Minibatch.defaultGenerator().nextLong());
     }
 }

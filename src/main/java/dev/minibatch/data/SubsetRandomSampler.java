@@ -31,10 +31,6 @@ public final class SubsetRandomSampler implements Sampler {
     @Override
     public PrimitiveIterator.OfInt iterator() {
         Generator g = generator != null ? generator : Seeds.fromDefault();
-        int[] perm;
-        synchronized (g) {
-            perm = g.permutation(indices.length);
-        }
-        return IntStream.of(perm).map(i -> indices[i]).iterator();
+        return IntStream.of(g.permutation(indices.length)).map(i -> indices[i]).iterator();
     }
 }

@@ -1,16 +1,13 @@
 package dev.minibatch.nn;
 
-import dev.minibatch.tensor.Autograd;
 import dev.minibatch.tensor.Fused;
+import dev.minibatch.tensor.Losses;
 import dev.minibatch.tensor.Tensor;
 
-import java.util.Arrays;
-
 /**
- * The lesson's functions, like {@code torch.nn.functional}: softmax, log-softmax, logsumexp, the
- * negative log likelihood and cross entropy. All of them subtract the row's maximum before {@code exp}
- * (the log-sum-exp trick): {@code exp(90)} already overflows float32, so logits of ±1000 would give
- * inf and NaN otherwise.
+ * The functions of {@code torch.nn.functional}, as one-line facades over the tensor ops: softmax,
+ * log-softmax, logsumexp, the negative log likelihood and cross entropy (all computed stably, with the
+ * log-sum-exp trick, so logits of ±1000 give no inf or NaN), linear, and the activations.
  */
 public final class Functional {
     private Functional() {
@@ -18,67 +15,12 @@ public final class Functional {
 
     /** {@code exp(x) / sum(exp(x))} along {@code dim}. */
     public static Tensor softmax(Tensor x, int dim) {
-        Rows r = Rows.of("softmax", x, dim);
-        float[] v = x.storage();
-        float[] y = new float[v.length];
-        r.forEach((base, stride) -> {
-            float m = r.shift(v, base, stride);
-            double s = 0;
-            for (int k = 0; k < r.n; k++) {
-                float e = (float) Math.exp(v[base + k * stride] - m);
-                y[base + k * stride] = e;
-                s += e;
-            }
-            float inv = (float) (1 / s);
-            for (int k = 0; k < r.n; k++) {
-                y[base + k * stride] *= inv;
-            }
-        });
-        return Autograd.record(Tensor.wrap(y, x.shape()), g -> {
-            // d softmax: y * (g - sum(g * y)) along the row.
-            float[] gx = new float[g.length];
-            r.forEach((base, stride) -> {
-                double dot = 0;
-                for (int k = 0; k < r.n; k++) {
-                    dot += g[base + k * stride] * y[base + k * stride];
-                }
-                for (int k = 0; k < r.n; k++) {
-                    int i = base + k * stride;
-                    gx[i] = y[i] * (g[i] - (float) dot);
-                }
-            });
-            x.accumulateGrad(gx);
-        }, x);
+        return x.softmax(dim);
     }
 
     /** {@code x - logsumexp(x)} along {@code dim}, computed stably. */
     public static Tensor logSoftmax(Tensor x, int dim) {
-        Rows r = Rows.of("logSoftmax", x, dim);
-        float[] v = x.storage();
-        float[] y = new float[v.length];
-        r.forEach((base, stride) -> {
-            // (x - m) - log(sum) rather than x - (m + log(sum)): near 1000, float32 steps are 6e-5 apart.
-            float m = r.shift(v, base, stride);
-            float logSum = r.logSumShifted(v, base, stride, m);
-            for (int k = 0; k < r.n; k++) {
-                y[base + k * stride] = (v[base + k * stride] - m) - logSum;
-            }
-        });
-        return Autograd.record(Tensor.wrap(y, x.shape()), g -> {
-            // d log_softmax: g - softmax * sum(g) along the row.
-            float[] gx = new float[g.length];
-            r.forEach((base, stride) -> {
-                double s = 0;
-                for (int k = 0; k < r.n; k++) {
-                    s += g[base + k * stride];
-                }
-                for (int k = 0; k < r.n; k++) {
-                    int i = base + k * stride;
-                    gx[i] = g[i] - (float) Math.exp(y[i]) * (float) s;
-                }
-            });
-            x.accumulateGrad(gx);
-        }, x);
+        return x.logSoftmax(dim);
     }
 
     public static Tensor logsumexp(Tensor x, int dim, boolean keepdim) {
@@ -90,22 +32,7 @@ public final class Functional {
      * {@code logp} is [n, classes], {@code target} int32 [n].
      */
     public static Tensor nllLoss(Tensor logp, Tensor target) {
-        int[] t = checkTarget("nllLoss", logp, target);
-        int n = t.length;
-        int c = logp.size(1);
-        float[] v = logp.storage();
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s -= v[i * c + t[i]];
-        }
-        return Autograd.record(Tensor.scalar((float) (s / n)), g -> {
-            float[] gx = new float[v.length];
-            float each = -g[0] / n;
-            for (int i = 0; i < n; i++) {
-                gx[i * c + t[i]] = each;
-            }
-            logp.accumulateGrad(gx);
-        }, logp);
+        return Losses.nllLoss(logp, target);
     }
 
     /**
@@ -125,28 +52,34 @@ public final class Functional {
         return x.relu();
     }
 
-    /** Checks that {@code input} is [n, classes] and {@code target} holds n ints in [0, classes). */
-    private static int[] checkTarget(String op, Tensor input, Tensor target) {
-        if (input.dim() != 2) {
-            throw new IllegalArgumentException(op + ": expected input of shape [batch, classes], got "
-                    + Arrays.toString(input.shape()));
-        }
-        if (target.isFloat()) {
-            throw new IllegalArgumentException(op + ": target must be an int32 tensor of class indices, got float32");
-        }
-        if (target.dim() != 1 || target.size(0) != input.size(0)) {
-            throw new IllegalArgumentException(op + ": target of shape " + Arrays.toString(target.shape())
-                    + " does not match input of shape " + Arrays.toString(input.shape())
-                    + " (expected [" + input.size(0) + "])");
-        }
-        int[] t = target.intStorage();
-        int c = input.size(1);
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] < 0 || t[i] >= c) {
-                throw new IllegalArgumentException(op + ": target " + t[i] + " at position " + i
-                        + " is out of bounds for " + c + " classes (expected 0.." + (c - 1) + ")");
-            }
-        }
-        return t;
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** PyTorch's default, exact GELU: {@code x·Φ(x)}. */
+    public static Tensor gelu(Tensor x) {
+        return x.gelu();
+    }
+
+    /** GELU with {@code approximate} {@code "none"} or {@code "tanh"}. */
+    public static Tensor gelu(Tensor x, String approximate) {
+        return x.gelu(approximate);
+    }
+
+    /** Leaky ReLU with PyTorch's default slope, 0.01. */
+    public static Tensor leakyRelu(Tensor x) {
+        return x.leakyRelu();
+    }
+
+    public static Tensor leakyRelu(Tensor x, float negativeSlope) {
+        return x.leakyRelu(negativeSlope);
+    }
+
+    public static Tensor silu(Tensor x) {
+        return x.silu();
     }
 }

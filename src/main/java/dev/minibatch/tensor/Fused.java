@@ -21,7 +21,7 @@ public final class Fused {
      * backward only scales it.
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
-        int[] t = checkTarget(logits, target);
+        int[] t = Losses.checkTarget("crossEntropy", logits, target);
         int n = t.length;
         int c = logits.size(1);
         float[] x = logits.requireFloat("crossEntropy");
@@ -41,31 +41,5 @@ public final class Fused {
                 logits.accumulateGrad(scaled);
             }
         }, logits);
-    }
-
-    /** Checks that {@code logits} is [n, classes] and {@code target} holds n ints in [0, classes). */
-    private static int[] checkTarget(Tensor logits, Tensor target) {
-        if (logits.dim() != 2) {
-            throw new IllegalArgumentException("crossEntropy: expected input of shape [batch, classes], got "
-                    + Shapes.str(logits.shapeRef()));
-        }
-        if (target.isFloat()) {
-            throw new IllegalArgumentException("crossEntropy: target must be an int32 tensor of class indices, "
-                    + "got float32");
-        }
-        if (target.dim() != 1 || target.size(0) != logits.size(0)) {
-            throw new IllegalArgumentException("crossEntropy: target of shape " + Shapes.str(target.shapeRef())
-                    + " does not match input of shape " + Shapes.str(logits.shapeRef())
-                    + " (expected [" + logits.size(0) + "])");
-        }
-        int[] t = target.intStorage();
-        int c = logits.size(1);
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] < 0 || t[i] >= c) {
-                throw new IllegalArgumentException("crossEntropy: target " + t[i] + " at position " + i
-                        + " is out of bounds for " + c + " classes (expected 0.." + (c - 1) + ")");
-            }
-        }
-        return t;
     }
 }

@@ -4,6 +4,10 @@ package dev.minibatch.tensor;
  * A seedable source of random numbers: xoshiro256** seeded through SplitMix64. The algorithm is fixed
  * here rather than taken from {@code java.util}, so that the same seed gives the same numbers on every
  * JVM and machine, and its state can be saved in a checkpoint and restored.
+ *
+ * <p>Safe to share between threads: every method holds this generator's lock, so concurrent callers never
+ * lose or repeat a state, and a compound draw ({@link #permutation}, a random tensor) takes its numbers as one
+ * consecutive run of the sequence, never interleaved with another thread's.
  */
 public final class Generator {
     private final long[] s = new long[4];
@@ -14,7 +18,7 @@ public final class Generator {
     }
 
     /** Re-seeds this generator, like {@code torch.Generator.manual_seed}. */
-    public Generator manualSeed(long seed) {
+    public synchronized Generator manualSeed(long seed) {
         this.seed = seed;
         long x = seed;
         for (int i = 0; i < 4; i++) {
@@ -27,16 +31,16 @@ public final class Generator {
         return this;
     }
 
-    public long initialSeed() {
+    public synchronized long initialSeed() {
         return seed;
     }
 
     /** The full state, to be restored with {@link #setState(long[])}. */
-    public long[] getState() {
+    public synchronized long[] getState() {
         return new long[] {s[0], s[1], s[2], s[3], seed};
     }
 
-    public void setState(long[] state) {
+    public synchronized void setState(long[] state) {
         if (state.length != 5) {
             throw new IllegalArgumentException("generator state must hold 5 longs, got " + state.length);
         }
@@ -44,7 +48,7 @@ public final class Generator {
         seed = state[4];
     }
 
-    public long nextLong() {
+    public synchronized long nextLong() {
         long result = Long.rotateLeft(s[1] * 5, 7) * 9;
         long t = s[1] << 17;
         s[2] ^= s[0];
@@ -57,17 +61,17 @@ public final class Generator {
     }
 
     /** Uniform in [0, 1), with 24 random bits: every float32 value of that grid is equally likely. */
-    public float nextFloat() {
+    public synchronized float nextFloat() {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
     /** Uniform in [0, 1), with 53 random bits. */
-    public double nextDouble() {
+    public synchronized double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
     /** Uniform in [0, bound), without modulo bias (Lemire's method). */
-    public int nextInt(int bound) {
+    public synchronized int nextInt(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be positive, got " + bound);
         }
@@ -84,7 +88,7 @@ public final class Generator {
     }
 
     /** Standard normal by Box-Muller; both values are not cached, so the state stays five longs. */
-    public float nextGaussian() {
+    public synchronized float nextGaussian() {
         double u1;
         do {
             u1 = nextDouble();
@@ -94,7 +98,7 @@ public final class Generator {
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
-    public int[] permutation(int n) {
+    public synchronized int[] permutation(int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
@@ -106,5 +110,26 @@ public final class Generator {
             p[j] = t;
         }
         return p;
+    }
+
+    /** Fills {@code out} with {@link #nextFloat()} draws, as one run. */
+    synchronized void fillUniform(float[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nextFloat();
+        }
+    }
+
+    /** Fills {@code out} with {@link #nextGaussian()} draws, as one run. */
+    synchronized void fillNormal(float[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nextGaussian();
+        }
+    }
+
+    /** Fills {@code out} with uniform integers in [low, high), as one run. */
+    synchronized void fillInts(int[] out, int low, int high) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = low + nextInt(high - low);
+        }
     }
 }

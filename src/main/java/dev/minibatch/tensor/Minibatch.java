@@ -9,9 +9,7 @@ public final class Minibatch {
 
     /** Seeds the default generator, used by every random op that is not given its own. */
     public static void manualSeed(long seed) {
-        synchronized (DEFAULT) {
-            DEFAULT.manualSeed(seed);
-        }
+        DEFAULT.manualSeed(seed);
     }
 
     public static Generator defaultGenerator() {

@@ -148,49 +148,4 @@ final class Reductions {
         }
         return new Tensor.MaxMin(values, new Tensor(idx, so.clone(), DType.INT32));
     }
-
-    /**
-     * {@code log(sum(exp(x)))} over {@code dim}, computed as {@code m + log(sum(exp(x - m)))} with m the
-     * row's max: exp(1000) overflows float32 while exp(x - m) never exceeds 1.
-     */
-    static Tensor logsumexp(Tensor a, int dim, boolean keepdim) {
-        float[] x = a.requireFloat("logsumexp");
-        int[] s = a.shapeRef();
-        int d = Shapes.dim("logsumexp", dim, s.length);
-        int outer = Shapes.outer(s, d);
-        int n = s.length == 0 ? 1 : s[d];
-        int inner = Shapes.inner(s, d);
-        float[] o = new float[outer * inner];
-        for (int p = 0; p < outer; p++) {
-            for (int q = 0; q < inner; q++) {
-                int base = p * n * inner + q;
-                float m = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < n; k++) {
-                    m = Math.max(m, x[base + k * inner]);
-                }
-                // A row of -inf (or an infinite max) must not turn into inf - inf = NaN.
-                float shift = Float.isInfinite(m) ? 0f : m;
-                double acc = 0;
-                for (int k = 0; k < n; k++) {
-                    acc += Math.exp(x[base + k * inner] - shift);
-                }
-                o[p * inner + q] = (float) (Math.log(acc) + shift);
-            }
-        }
-        int[] so = s.length == 0 ? new int[0] : keepdim ? Shapes.keepDim(s, d) : Shapes.removeDim(s, d);
-        return Autograd.record(new Tensor(o, so), g -> {
-            float[] ga = new float[x.length];
-            for (int p = 0; p < outer; p++) {
-                for (int q = 0; q < inner; q++) {
-                    int base = p * n * inner + q;
-                    float lse = o[p * inner + q];
-                    float gv = g[p * inner + q];
-                    for (int k = 0; k < n; k++) {
-                        ga[base + k * inner] = gv * (float) Math.exp(x[base + k * inner] - lse);
-                    }
-                }
-            }
-            a.accumulateGrad(ga);
-        }, a);
-    }
 }

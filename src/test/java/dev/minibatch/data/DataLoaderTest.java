@@ -180,6 +180,27 @@ class DataLoaderTest {
     }
 
     @Test
+    void collateKeepsEveryOptionSetBeforeIt() {
+        DataLoader<Batch> plain = DataLoader.builder(indices(10)).batchSize(3).shuffle(true).seed(4).dropLast(true)
+                .numWorkers(1).prefetchFactor(3).build();
+        DataLoader<int[]> collated = DataLoader.builder(indices(10)).batchSize(3).shuffle(true).seed(4).dropLast(true)
+                .numWorkers(1).prefetchFactor(3)
+                .collate((List<? extends Batch> items) -> items.stream().mapToInt(b -> (int) b.x().item()).toArray())
+                .build();
+        List<int[]> batches = new ArrayList<>();
+        collated.forEach(batches::add);
+        assertEquals(3, collated.size(), "batch size 3 with the last, short batch dropped");
+        assertEquals(1, collated.numWorkers());
+        List<int[]> expected = epoch(plain);
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), batches.get(i), "the same shuffled order, from the same seed");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataLoader
+                .builder(indices(4)).prefetchFactor(2).collate(Collate.defaultCollate()).build());
+        assertTrue(e.getMessage().startsWith("prefetch_factor option could only be specified"), e.getMessage());
+    }
+
+    @Test
     void defaultGetBatchStacksItemsOfACustomDataset() {
         Dataset<Tensor> squares = new Dataset<>() {
             @Override

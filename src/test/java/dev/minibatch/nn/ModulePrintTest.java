@@ -57,4 +57,23 @@ class ModulePrintTest {
                 + "  )\n"
                 + ")", model.toString());
     }
+
+    @Test
+    void activationsPrintTheirSettingsAsPyTorchDoes() {
+        assertEquals("Tanh()", new Tanh().toString());
+        assertEquals("Sigmoid()", new Sigmoid().toString());
+        assertEquals("SiLU()", new SiLU().toString());
+        assertEquals("GELU(approximate='none')", new GELU().toString());
+        assertEquals("GELU(approximate='tanh')", new GELU("tanh").toString());
+        assertEquals("LeakyReLU(negative_slope=0.01)", new LeakyReLU().toString());
+        assertEquals("LeakyReLU(negative_slope=0.2)", new LeakyReLU(0.2f).toString());
+        assertEquals("LeakyReLU(negative_slope=1e-05)", new LeakyReLU(1e-5f).toString());
+        assertEquals("Softmax(dim=1)", new Softmax(1).toString());
+        assertEquals("LogSoftmax(dim=-1)", new LogSoftmax(-1).toString());
+        assertEquals("Sequential(\n"
+                + "  (0): Linear(in_features=4, out_features=3, bias=True)\n"
+                + "  (1): GELU(approximate='none')\n"
+                + "  (2): LeakyReLU(negative_slope=0.01)\n"
+                + ")", new Sequential(new Linear(4, 3), new GELU(), new LeakyReLU()).toString());
+    }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 /** Every differentiable op, checked against central finite differences, broadcasting included. */
 class GradientTest {
     private final Generator gen = new Generator(42);
@@ -61,6 +63,36 @@ class GradientTest {
         GradCheck.check("relu", t -> t[0].relu(), awayFromZero(3, 4));
         GradCheck.check("clamp", t -> t[0].clamp(-0.05f, 0.05f), awayFromZero(3, 4));
         GradCheck.check("clamp wide", t -> t[0].clamp(-10f, 10f), randn(3, 4));
+    }
+
+    @Test
+    void activationsOnBothSidesOfZero() {
+        for (int[] shape : new int[][] {{7}, {3, 4}, {2, 3, 2}}) {
+            String s = " " + java.util.Arrays.toString(shape);
+            GradCheck.check("tanh" + s, t -> t[0].tanh(), uniform(-3f, 3f, shape));
+            GradCheck.check("sigmoid" + s, t -> t[0].sigmoid(), uniform(-6f, 6f, shape));
+            GradCheck.check("silu" + s, t -> t[0].silu(), uniform(-6f, 6f, shape));
+            GradCheck.check("gelu" + s, t -> t[0].gelu(), uniform(-4f, 4f, shape));
+            GradCheck.check("gelu tanh" + s, t -> t[0].gelu("tanh"), uniform(-4f, 4f, shape));
+            GradCheck.check("leakyRelu" + s, t -> t[0].leakyRelu(), awayFromZero(shape));
+            GradCheck.check("leakyRelu 0.3" + s, t -> t[0].leakyRelu(0.3f), awayFromZero(shape));
+            GradCheck.check("erf" + s, t -> t[0].erf(), uniform(-2.5f, 2.5f, shape));
+        }
+    }
+
+    @Test
+    void masksStopEvenAnInfiniteGradientAsPyTorchDoes() {
+        Tensor x = Tensor.of(new float[] {-2f, -1f, 0.5f, 1f, 3f, Float.NaN}).requiresGrad(true);
+        Tensor y = x.clamp(-1f, 1f);
+        assertArrayEquals(new float[] {-1f, -1f, 0.5f, 1f, 1f, Float.NaN}, y.toFloatArray(), "NaN passes through");
+        y.backward(Tensor.full(Float.POSITIVE_INFINITY, 6));
+        float inf = Float.POSITIVE_INFINITY;
+        assertArrayEquals(new float[] {0f, inf, inf, inf, 0f, 0f}, x.grad().toFloatArray(),
+                "the gradient flows where min <= x <= max, and is exactly 0 elsewhere");
+
+        Tensor z = Tensor.of(new float[] {0f, -1f, 2f}).requiresGrad(true);
+        z.pow(0f).backward(Tensor.full(-1f, 3));
+        assertArrayEquals(new float[] {0f, 0f, 0f}, z.grad().toFloatArray(), "pow 0: zero gradient, even at x = 0");
     }
 
     @Test
@@ -124,6 +156,8 @@ class GradientTest {
             GradCheck.check("logSoftmax dim " + dim, t -> Functional.logSoftmax(t[0], dim), randn(5, 4));
         }
         GradCheck.check("softmax 3d", t -> Functional.softmax(t[0], 1), randn(2, 3, 4));
+        GradCheck.check("softmax method 3d dim 2", t -> t[0].softmax(2), randn(2, 3, 4));
+        GradCheck.check("logSoftmax method 3d dim 0", t -> t[0].logSoftmax(0), randn(2, 3, 4));
         GradCheck.check("nllLoss", t -> Functional.nllLoss(Functional.logSoftmax(t[0], 1), target), randn(5, 4));
         GradCheck.check("crossEntropy", t -> Functional.crossEntropy(t[0], target), randn(5, 4));
     }
