@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A layer or a model, like {@code torch.nn.Module}: subclasses implement {@link #forward} and keep their
@@ -24,10 +26,26 @@ import java.util.Set;
  * where it was first seen: fields appear in declaration order (superclasses first), and a field first
  * assigned after an explicit {@link #register} comes after it, as it would in PyTorch. A plain list of
  * modules registers nothing, as in PyTorch: use {@link ModuleList}.
+ *
+ * <p>Buffers are state that is saved but not trained, like PyTorch's {@code register_buffer}: a layer's
+ * running statistics, say. A module registers them by name in its constructor, usually keeping the tensor in
+ * a field of its own for {@code forward} (a plain tensor field registers nothing by itself):
+ *
+ * <pre>{@code
+ * this.runningMean = registerBuffer("running_mean", Tensor.zeros(features));
+ * this.numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.ofInts(new int[] {0}, new int[0]));
+ * }</pre>
+ *
+ * A buffer may be float32 or int32. It is listed by {@link #buffers()} and {@link #namedBuffers()} but not by
+ * {@link #parameters()}, so no optimizer touches it; {@link #stateDict()} saves it (after its module's own
+ * parameters) and {@link #loadStateDict} restores it, unless it was registered as not persistent. Update a
+ * buffer in place (its values are what the state dict shares), or register the name again to replace it.
  */
 public abstract class Module {
     private final LinkedHashMap<String, Module> subModules = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> ownParameters = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Tensor> ownBuffers = new LinkedHashMap<>();
+    private final Set<String> nonPersistent = new HashSet<>();
     private boolean training = true;
 
     public abstract Tensor forward(Tensor x);
@@ -48,9 +66,43 @@ public abstract class Module {
             throw new IllegalArgumentException("register: \"" + name + "\" is already a field of "
                     + name() + "; assign the field instead");
         }
+        if (ownBuffers.containsKey(name)) {
+            throw new IllegalArgumentException("register: attribute '" + name + "' already exists (a buffer of "
+                    + name() + ")");
+        }
         syncFields();
         subModules.put(name, module);
         return module;
+    }
+
+    /** A persistent buffer: {@code registerBuffer(name, value, true)}. */
+    protected final Tensor registerBuffer(String name, Tensor value) {
+        return registerBuffer(name, value, true);
+    }
+
+    /**
+     * Registers {@code value} as the buffer {@code name}, like {@code register_buffer(name, tensor, persistent)}:
+     * saved in the state dict when {@code persistent}, never trained. Registering a name again replaces the
+     * buffer in its place. A null value reserves the name but is neither listed nor saved, as PyTorch's
+     * {@code None} buffer. Returns {@code value}, to be kept in a field.
+     */
+    protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("registerBuffer: buffer name must be non-empty and contain no \".\", "
+                    + "got " + (name == null ? "null" : "\"" + name + "\""));
+        }
+        syncFields();
+        if (ModuleFields.isField(getClass(), name) || subModules.containsKey(name)) {
+            throw new IllegalArgumentException("registerBuffer: attribute '" + name + "' already exists (a "
+                    + (ModuleFields.isField(getClass(), name) ? "field" : "sub-module") + " of " + name() + ")");
+        }
+        ownBuffers.put(name, value);
+        if (persistent) {
+            nonPersistent.remove(name);
+        } else {
+            nonPersistent.add(name);
+        }
+        return value;
     }
 
     /** Brings the registry up to date with the fields' current values. */
@@ -86,13 +138,28 @@ public abstract class Module {
 
     /** Parameters by dotted path ({@code l1.weight}, {@code 0.bias}, {@code layers.2.weight}), each once. */
     public final LinkedHashMap<String, Tensor> namedParameters() {
+        return namedMembers(m -> m.ownParameters);
+    }
+
+    /** Every buffer of this module and its sub-modules, persistent or not, each once. */
+    public final List<Tensor> buffers() {
+        return new ArrayList<>(namedBuffers().values());
+    }
+
+    /** Buffers by dotted path ({@code bn.running_mean}), persistent or not, each once. */
+    public final LinkedHashMap<String, Tensor> namedBuffers() {
+        return namedMembers(m -> m.ownBuffers);
+    }
+
+    /** The members that {@code own} gives of every module, by dotted path, each tensor once. */
+    private LinkedHashMap<String, Tensor> namedMembers(Function<Module, Map<String, Tensor>> own) {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         namedModules().forEach((prefix, m) -> {
             m.syncFields();
-            m.ownParameters.forEach((name, p) -> {
-                if (seen.add(p)) {
-                    out.put(prefix.isEmpty() ? name : prefix + "." + name, p);
+            own.apply(m).forEach((name, t) -> {
+                if (t != null && seen.add(t)) {
+                    out.put(prefix.isEmpty() ? name : prefix + "." + name, t);
                 }
             });
         });
@@ -171,8 +238,9 @@ public abstract class Module {
     // ---- state dict -------------------------------------------------------------------------------
 
     /**
-     * Every parameter by dotted path, in PyTorch's order (a module's own parameters, then each sub-module's,
-     * recursively). Values share storage with the parameters, as in PyTorch: copy them for a snapshot.
+     * Every parameter and persistent buffer by dotted path, in PyTorch's order (a module's own parameters,
+     * then its own buffers, then each sub-module's, recursively). Values share storage with the parameters
+     * and buffers, as in PyTorch: copy them for a snapshot.
      */
     public final LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
@@ -181,17 +249,25 @@ public abstract class Module {
         return out;
     }
 
-    /** The live parameters by dotted path, repeats included: PyTorch saves a shared parameter under each name. */
+    /**
+     * The live parameters and persistent buffers by dotted path, repeats included: PyTorch saves a shared
+     * member under each name.
+     */
     private void collectState(String prefix, Map<String, Tensor> out) {
         syncFields();
         ownParameters.forEach((name, p) -> out.put(prefix + name, p));
+        ownBuffers.forEach((name, b) -> {
+            if (b != null && !nonPersistent.contains(name)) {
+                out.put(prefix + name, b);
+            }
+        });
         subModules.forEach((name, m) -> m.collectState(prefix + name + ".", out));
     }
 
     /**
-     * Copies every value of {@code state} into the parameter of the same name. Strict, like PyTorch's
-     * default: if any name is missing or unexpected, or any shape differs, nothing is copied and the error
-     * lists every problem.
+     * Copies every value of {@code state} into the parameter or buffer of the same name. Strict, like
+     * PyTorch's default: if any name is missing or unexpected, or any shape or dtype differs, nothing is
+     * copied and the error lists every problem.
      */
     public final void loadStateDict(Map<String, Tensor> state) {
         LinkedHashMap<String, Tensor> own = new LinkedHashMap<>();
@@ -210,9 +286,10 @@ public abstract class Module {
                 missing.add("\"" + name + "\"");
             } else if (t == null) {
                 errors.add("value for " + name + " is null");
-            } else if (!t.isFloat()) {
-                errors.add("dtype mismatch for " + name + ": copying an int32 tensor from checkpoint, "
-                        + "the parameter in current model is float32.");
+            } else if (t.dtype() != p.dtype()) {
+                errors.add("dtype mismatch for " + name + ": copying " + (t.isFloat() ? "a " : "an ") + t.dtype()
+                        + " tensor from checkpoint, the " + (Parameter.isParameter(p) ? "parameter" : "buffer")
+                        + " in current model is " + p.dtype() + ".");
             } else if (!Arrays.equals(t.shape(), p.shape())) {
                 errors.add("size mismatch for " + name + ": copying a param with shape " + Arrays.toString(t.shape())
                         + " from checkpoint, the shape in current model is " + Arrays.toString(p.shape()) + ".");

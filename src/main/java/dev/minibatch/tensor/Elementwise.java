@@ -167,66 +167,56 @@ final class Elementwise {
         }, a);
     }
 
-    static Tensor exp(Tensor a) {
-        float[] x = a.requireFloat("exp");
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (float) Math.exp(x[i]);
+    /** {@code y = f(x)}, one element. */
+    interface Forward {
+        float apply(float x);
+    }
+
+    /**
+     * One element of the input's gradient from the output's gradient {@code g}, the input {@code x} and the
+     * output {@code y}: the chain rule's {@code g * f'(x)}, with the derivative written in x or y, whichever
+     * is cheaper. It is given {@code g} rather than returning the derivative so that a mask (clamp's) passes
+     * exactly 0 where it stops the gradient, even an infinite one, as PyTorch's {@code where} does.
+     */
+    interface Chain {
+        float apply(float g, float x, float y);
+    }
+
+    /** An elementwise op: {@code forward} over every element, and {@code chain} over every gradient element. */
+    static Tensor unary(String name, Tensor a, Forward forward, Chain chain) {
+        float[] x = a.requireFloat(name);
+        float[] y = new float[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = forward.apply(x[i]);
         }
-        return Autograd.record(new Tensor(o, a.shape()), g -> {
+        return Autograd.record(new Tensor(y, a.shape()), g -> {
             float[] ga = new float[g.length];
             for (int i = 0; i < g.length; i++) {
-                ga[i] = g[i] * o[i];
+                ga[i] = chain.apply(g[i], x[i], y[i]);
             }
             a.accumulateGrad(ga);
         }, a);
+    }
+
+    static Tensor exp(Tensor a) {
+        return unary("exp", a, x -> (float) Math.exp(x), (g, x, y) -> g * y);
     }
 
     static Tensor log(Tensor a) {
-        float[] x = a.requireFloat("log");
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (float) Math.log(x[i]);
-        }
-        return Autograd.record(new Tensor(o, a.shape()), g -> {
-            float[] ga = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                ga[i] = g[i] / x[i];
-            }
-            a.accumulateGrad(ga);
-        }, a);
+        return unary("log", a, x -> (float) Math.log(x), (g, x, y) -> g / x);
     }
 
     static Tensor sqrt(Tensor a) {
-        float[] x = a.requireFloat("sqrt");
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (float) Math.sqrt(x[i]);
-        }
-        return Autograd.record(new Tensor(o, a.shape()), g -> {
-            float[] ga = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                ga[i] = g[i] * 0.5f / o[i];
-            }
-            a.accumulateGrad(ga);
-        }, a);
+        return unary("sqrt", a, x -> (float) Math.sqrt(x), (g, x, y) -> g * 0.5f / y);
     }
 
+    /** {@code x^0} has a zero gradient everywhere, as in PyTorch, even where {@code p·x^(p-1)} would be NaN. */
     static Tensor pow(Tensor a, float p) {
-        float[] x = a.requireFloat("pow");
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (float) Math.pow(x[i], p);
-        }
-        return Autograd.record(new Tensor(o, a.shape()), g -> {
-            float[] ga = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                ga[i] = p == 0f ? 0f : g[i] * p * (float) Math.pow(x[i], p - 1);
-            }
-            a.accumulateGrad(ga);
-        }, a);
+        return unary("pow", a, x -> (float) Math.pow(x, p),
+                (g, x, y) -> p == 0f ? 0f : g * p * (float) Math.pow(x, p - 1));
     }
 
+    /** Not on {@link #unary}: relu is on every MLP's hot path, so both directions run on the vector kernels. */
     static Tensor relu(Tensor a) {
         float[] x = a.requireFloat("relu");
         float[] o = new float[x.length];
@@ -238,22 +228,12 @@ final class Elementwise {
         }, a);
     }
 
-    /** Gradient flows where {@code min <= x <= max}, as in PyTorch. */
+    /** NaN passes through; the gradient flows where {@code min <= x <= max}, as in PyTorch. */
     static Tensor clamp(Tensor a, float min, float max) {
         if (min > max) {
             throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
         }
-        float[] x = a.requireFloat("clamp");
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = Float.isNaN(x[i]) ? x[i] : Math.min(Math.max(x[i], min), max);
-        }
-        return Autograd.record(new Tensor(o, a.shape()), g -> {
-            float[] ga = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                ga[i] = x[i] >= min && x[i] <= max ? g[i] : 0f;
-            }
-            a.accumulateGrad(ga);
-        }, a);
+        return unary("clamp", a, x -> Float.isNaN(x) ? x : Math.min(Math.max(x, min), max),
+                (g, x, y) -> x >= min && x <= max ? g : 0f);
     }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 /** Every differentiable op, checked against central finite differences, broadcasting included. */
 class GradientTest {
     private final Generator gen = new Generator(42);
@@ -61,6 +63,21 @@ class GradientTest {
         GradCheck.check("relu", t -> t[0].relu(), awayFromZero(3, 4));
         GradCheck.check("clamp", t -> t[0].clamp(-0.05f, 0.05f), awayFromZero(3, 4));
         GradCheck.check("clamp wide", t -> t[0].clamp(-10f, 10f), randn(3, 4));
+    }
+
+    @Test
+    void masksStopEvenAnInfiniteGradientAsPyTorchDoes() {
+        Tensor x = Tensor.of(new float[] {-2f, -1f, 0.5f, 1f, 3f, Float.NaN}).requiresGrad(true);
+        Tensor y = x.clamp(-1f, 1f);
+        assertArrayEquals(new float[] {-1f, -1f, 0.5f, 1f, 1f, Float.NaN}, y.toFloatArray(), "NaN passes through");
+        y.backward(Tensor.full(Float.POSITIVE_INFINITY, 6));
+        float inf = Float.POSITIVE_INFINITY;
+        assertArrayEquals(new float[] {0f, inf, inf, inf, 0f, 0f}, x.grad().toFloatArray(),
+                "the gradient flows where min <= x <= max, and is exactly 0 elsewhere");
+
+        Tensor z = Tensor.of(new float[] {0f, -1f, 2f}).requiresGrad(true);
+        z.pow(0f).backward(Tensor.full(-1f, 3));
+        assertArrayEquals(new float[] {0f, 0f, 0f}, z.grad().toFloatArray(), "pow 0: zero gradient, even at x = 0");
     }
 
     @Test
