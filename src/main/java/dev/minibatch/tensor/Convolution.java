@@ -104,14 +104,27 @@ final class Convolution {
      * position, the input value under kernel tap {@code (ky, kx)} of channel c, or 0 in the padding.
      */
     private static void im2col(float[] x, int n, int c, Window2d win, float[] col) {
+        forEachTap(n, c, win, (colOff, plane, ky, kx) -> gatherTap(x, plane, win, ky, kx, col, colOff));
+    }
+
+    /** The adjoint of {@link #im2col}: adds each column entry to the input element it was read from. */
+    private static void col2im(float[] col, int n, int c, Window2d win, float[] dx) {
+        forEachTap(n, c, win, (colOff, plane, ky, kx) -> scatterTap(col, colOff, win, ky, kx, dx, plane));
+    }
+
+    private interface Tap {
+        void accept(int colOffset, int plane, int ky, int kx);
+    }
+
+    /** Every (channel, tap, sample) in column order: where its run of P columns starts, and its input plane. */
+    private static void forEachTap(int n, int c, Window2d win, Tap tap) {
         int cols = n * win.planeOut();
         for (int ch = 0; ch < c; ch++) {
             for (int ky = 0; ky < win.kh(); ky++) {
                 for (int kx = 0; kx < win.kw(); kx++) {
                     int row = ((ch * win.kh() + ky) * win.kw() + kx) * cols;
                     for (int s = 0; s < n; s++) {
-                        int plane = (s * c + ch) * win.planeIn();
-                        gatherTap(x, plane, win, ky, kx, col, row + s * win.planeOut());
+                        tap.accept(row + s * win.planeOut(), (s * c + ch) * win.planeIn(), ky, kx);
                     }
                 }
             }
@@ -141,22 +154,6 @@ final class Convolution {
                 }
             }
             Arrays.fill(col, dst + x1, dst + win.ow(), 0f);
-        }
-    }
-
-    /** The adjoint of {@link #im2col}: adds each column entry to the input element it was read from. */
-    private static void col2im(float[] col, int n, int c, Window2d win, float[] dx) {
-        int cols = n * win.planeOut();
-        for (int ch = 0; ch < c; ch++) {
-            for (int ky = 0; ky < win.kh(); ky++) {
-                for (int kx = 0; kx < win.kw(); kx++) {
-                    int row = ((ch * win.kh() + ky) * win.kw() + kx) * cols;
-                    for (int s = 0; s < n; s++) {
-                        int plane = (s * c + ch) * win.planeIn();
-                        scatterTap(col, row + s * win.planeOut(), win, ky, kx, dx, plane);
-                    }
-                }
-            }
         }
     }
 
