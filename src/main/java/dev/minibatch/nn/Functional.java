@@ -2,6 +2,7 @@ package dev.minibatch.nn;
 
 import dev.minibatch.tensor.Fused;
 import dev.minibatch.tensor.Losses;
+import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
 
 /**
@@ -81,5 +82,44 @@ public final class Functional {
 
     public static Tensor silu(Tensor x) {
         return x.silu();
+    }
+
+    // ---- convolutional networks ------------------------------------------------------------------
+
+    /** {@code F.conv2d(x, weight, bias, stride, padding)}: x [N, C, H, W], weight [O, C, kH, kW], bias [O] or null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return Tensor.conv2d(x, weight, bias, new int[] {stride}, new int[] {padding}, new int[] {1}, 1);
+    }
+
+    /** {@code F.max_pool2d(x, kernel)}: the stride is the kernel size, no padding. */
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        return maxPool2d(x, kernel, kernel, 0);
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return Tensor.maxPool2d(x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1}, false);
+    }
+
+    /** {@code F.avg_pool2d(x, kernel)}: the stride is the kernel size, no padding. */
+    public static Tensor avgPool2d(Tensor x, int kernel) {
+        return avgPool2d(x, kernel, kernel, 0);
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return Tensor.avgPool2d(x, new int[] {kernel}, new int[] {stride}, new int[] {padding});
+    }
+
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        return Tensor.adaptiveAvgPool2d(x, outH, outW);
+    }
+
+    /** {@code F.dropout(x, p, training)}, the mask drawn from the default generator. */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        return Tensor.dropout(x, p, training, Minibatch.defaultGenerator());
+    }
+
+    /** {@code F.pad(x, (left, right, top, bottom))} with zeros. */
+    public static Tensor pad(Tensor x, int left, int right, int top, int bottom) {
+        return Tensor.pad(x, left, right, top, bottom);
     }
 }

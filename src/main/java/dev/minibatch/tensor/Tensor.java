@@ -803,6 +803,50 @@ public final class Tensor {
         return Linalg.linear(x, weight, bias);
     }
 
+    // ---- convolutional networks: full forms behind nn.Functional's conv2d, pooling, batchNorm, dropout, pad ----
+
+    /**
+     * 2-D convolution of x [N, C, H, W] with weight [O, C/groups, kH, kW] and bias [O] (or null), giving
+     * [N, O, outH, outW] with {@code out = floor((in + 2·padding - dilation·(k-1) - 1) / stride) + 1}.
+     * Stride, padding and dilation are one int for both dimensions or an (H, W) pair.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** Max pooling of [N, C, H, W] or [C, H, W]; padding counts as -inf and is at most half the kernel. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                                   boolean ceilMode) {
+        return Pooling.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** Average pooling with the padding counted in the divisor ({@code count_include_pad=True}). */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        return Pooling.avgPool2d(x, kernel, stride, padding);
+    }
+
+    /** Average pooling into {@code outH x outW} bins, as {@code F.adaptive_avg_pool2d}. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        return Pooling.adaptiveAvgPool2d(x, outH, outW);
+    }
+
+    /** Batch normalisation over dimension 1, as {@code F.batch_norm}; updates the running statistics in training. */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return BatchNorm.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /** Inverted dropout with its mask drawn from {@code generator}; the identity unless training. */
+    public static Tensor dropout(Tensor x, double p, boolean training, Generator generator) {
+        return Dropout.dropout(x, p, training, generator);
+    }
+
+    /** Zero padding of the last two dimensions, as {@code F.pad(x, (left, right, top, bottom))}. */
+    public static Tensor pad(Tensor x, int left, int right, int top, int bottom) {
+        return Padding.pad(x, left, right, top, bottom);
+    }
+
     /** Values and indices of a max or min over a dimension. */
     public record MaxMin(Tensor values, Tensor indices) {
     }

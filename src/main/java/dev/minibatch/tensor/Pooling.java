@@ -1,0 +1,218 @@
+package dev.minibatch.tensor;
+
+/**
+ * Max, average and adaptive average pooling over the last two dimensions of an [N, C, H, W] (or unbatched
+ * [C, H, W]) tensor, each plane on its own, with PyTorch's output sizes and gradients.
+ */
+final class Pooling {
+    private Pooling() {
+    }
+
+    /**
+     * The largest value of each window, NaN winning as in PyTorch; the padding counts as -inf. The gradient
+     * goes to the first maximum of each window.
+     */
+    static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        Window2d win = window("maxPool2d", x, kernel, stride, padding, dilation, ceilMode);
+        float[] xv = x.requireFloat("maxPool2d");
+        int planes = planes(x);
+        float[] out = new float[planes * win.planeOut()];
+        int[] argmax = new int[out.length];
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < win.oh(); oy++) {
+                for (int ox = 0; ox < win.ow(); ox++) {
+                    int o = (pl * win.oh() + oy) * win.ow() + ox;
+                    argmax[o] = windowMax(xv, pl * win.planeIn(), win, oy, ox);
+                    out[o] = xv[argmax[o]];
+                }
+            }
+        }
+        return Autograd.record(new Tensor(out, outShape(x, win)), g -> {
+            float[] gx = new float[xv.length];
+            for (int o = 0; o < g.length; o++) {
+                gx[argmax[o]] += g[o];
+            }
+            x.accumulateGrad(gx);
+        }, x);
+    }
+
+    /** The flat index of the first maximum (or first NaN) of the window at {@code (oy, ox)}. */
+    private static int windowMax(float[] x, int plane, Window2d win, int oy, int ox) {
+        int best = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int ky = 0; ky < win.kh(); ky++) {
+            int iy = oy * win.sh() - win.ph() + ky * win.dh();
+            if (iy < 0 || iy >= win.h()) {
+                continue;
+            }
+            for (int kx = 0; kx < win.kw(); kx++) {
+                int ix = ox * win.sw() - win.pw() + kx * win.dw();
+                if (ix < 0 || ix >= win.w()) {
+                    continue;
+                }
+                int i = plane + iy * win.w() + ix;
+                if (best < 0 || x[i] > max || Float.isNaN(x[i])) {
+                    best = i;
+                    max = x[i];
+                    if (Float.isNaN(max)) {
+                        return best;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The mean of each window, the padding counted as zeros in the divisor ({@code count_include_pad=True},
+     * PyTorch's default), so every window divides by kH·kW.
+     */
+    static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        Window2d win = window("avgPool2d", x, kernel, stride, padding, new int[] {1}, false);
+        float[] xv = x.requireFloat("avgPool2d");
+        int planes = planes(x);
+        float inv = 1f / (win.kh() * win.kw());
+        float[] out = new float[planes * win.planeOut()];
+        forEachWindowTap(planes, win, (o, i) -> out[o] += xv[i]);
+        for (int o = 0; o < out.length; o++) {
+            out[o] *= inv;
+        }
+        return Autograd.record(new Tensor(out, outShape(x, win)), g -> {
+            float[] gx = new float[xv.length];
+            forEachWindowTap(planes, win, (o, i) -> gx[i] += g[o] * inv);
+            x.accumulateGrad(gx);
+        }, x);
+    }
+
+    private interface Tap {
+        void accept(int out, int in);
+    }
+
+    /** Calls {@code tap} for every (output, input) pair of every window that lies inside the input. */
+    private static void forEachWindowTap(int planes, Window2d win, Tap tap) {
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < win.oh(); oy++) {
+                for (int ky = 0; ky < win.kh(); ky++) {
+                    int iy = oy * win.sh() - win.ph() + ky;
+                    if (iy < 0 || iy >= win.h()) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < win.ow(); ox++) {
+                        int o = (pl * win.oh() + oy) * win.ow() + ox;
+                        for (int kx = 0; kx < win.kw(); kx++) {
+                            int ix = ox * win.sw() - win.pw() + kx;
+                            if (ix >= 0 && ix < win.w()) {
+                                tap.accept(o, pl * win.planeIn() + iy * win.w() + ix);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The mean over each of {@code outH x outW} bins that cover the input: bin i spans rows
+     * {@code floor(i·H/outH)} to {@code ceil((i+1)·H/outH)}, so bins may overlap and differ in size.
+     */
+    static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        int[] s = x.shapeRef();
+        checkRank("adaptiveAvgPool2d", s);
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: output size must be positive, got ("
+                    + outH + ", " + outW + ")");
+        }
+        int h = s[s.length - 2];
+        int w = s[s.length - 1];
+        float[] xv = x.requireFloat("adaptiveAvgPool2d");
+        int planes = planes(x);
+        float[] out = new float[planes * outH * outW];
+        int[] so = s.clone();
+        so[s.length - 2] = outH;
+        so[s.length - 1] = outW;
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    out[(pl * outH + oy) * outW + ox] = binMean(xv, pl * h * w, h, w, oy, outH, ox, outW);
+                }
+            }
+        }
+        return Autograd.record(new Tensor(out, so), g -> {
+            float[] gx = new float[xv.length];
+            for (int pl = 0; pl < planes; pl++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    int y0 = binStart(oy, h, outH);
+                    int y1 = binEnd(oy, h, outH);
+                    for (int ox = 0; ox < outW; ox++) {
+                        int x0 = binStart(ox, w, outW);
+                        int x1 = binEnd(ox, w, outW);
+                        float share = g[(pl * outH + oy) * outW + ox] / ((y1 - y0) * (x1 - x0));
+                        for (int iy = y0; iy < y1; iy++) {
+                            for (int ix = x0; ix < x1; ix++) {
+                                gx[pl * h * w + iy * w + ix] += share;
+                            }
+                        }
+                    }
+                }
+            }
+            x.accumulateGrad(gx);
+        }, x);
+    }
+
+    private static float binMean(float[] x, int plane, int h, int w, int oy, int outH, int ox, int outW) {
+        int y0 = binStart(oy, h, outH);
+        int y1 = binEnd(oy, h, outH);
+        int x0 = binStart(ox, w, outW);
+        int x1 = binEnd(ox, w, outW);
+        float sum = 0;
+        for (int iy = y0; iy < y1; iy++) {
+            for (int ix = x0; ix < x1; ix++) {
+                sum += x[plane + iy * w + ix];
+            }
+        }
+        return sum / ((y1 - y0) * (x1 - x0));
+    }
+
+    private static int binStart(int i, int in, int out) {
+        return (int) ((long) i * in / out);
+    }
+
+    private static int binEnd(int i, int in, int out) {
+        return (int) (((long) (i + 1) * in + out - 1) / out);
+    }
+
+    /** Checks the input and the settings; PyTorch refuses a padding of more than half the kernel. */
+    private static Window2d window(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                                   boolean ceilMode) {
+        int[] s = x.shapeRef();
+        checkRank(op, s);
+        int[] k = Window2d.pair(op, "kernel_size", kernel);
+        int[] p = Window2d.pair(op, "padding", padding);
+        if (p[0] > k[0] / 2 || p[1] > k[1] / 2) {
+            throw new IllegalArgumentException(op + ": padding should be at most half of kernel_size, got padding ("
+                    + p[0] + ", " + p[1] + ") and kernel_size (" + k[0] + ", " + k[1] + ")");
+        }
+        return Window2d.of(op, s[s.length - 2], s[s.length - 1], k, Window2d.pair(op, "stride", stride), p,
+                Window2d.pair(op, "dilation", dilation), ceilMode);
+    }
+
+    private static void checkRank(String op, int[] s) {
+        if (s.length != 3 && s.length != 4) {
+            throw new IllegalArgumentException(op + ": expected an image batch [N, C, H, W] or one image [C, H, W],"
+                    + " got input of shape " + Shapes.str(s));
+        }
+    }
+
+    /** How many [H, W] planes the input holds. */
+    private static int planes(Tensor x) {
+        int[] s = x.shapeRef();
+        return Shapes.outer(s, s.length - 2);
+    }
+
+    private static int[] outShape(Tensor x, Window2d win) {
+        int[] so = x.shape();
+        so[so.length - 2] = win.oh();
+        so[so.length - 1] = win.ow();
+        return so;
+    }
+}
