@@ -12,7 +12,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "minibatch", mixinStandardHelpOptions = true, version = "minibatch 0.1.0",
         description = "Mini-batch neural-network training for the JVM.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
+        subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for a run that failed (bad data, a diverged model); 2 is picocli's for bad options. */
@@ -23,8 +23,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, "
-                + "predict, show or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, lr-find, "
+                + "evaluate, predict, show or bench");
     }
 
     public static void main(String[] args) {

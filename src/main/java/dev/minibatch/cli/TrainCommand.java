@@ -116,11 +116,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the checkpoint is already at epoch " + done
                     + ": pass --epochs greater than " + done + " to train on");
         }
+        EarlyStoppingCallback early = earlyStop == null ? null : new EarlyStoppingCallback(earlyStop);
         learner.addCallbacks(callbacks(dir, model, opt, scheduler, scheduleCallback, dls, settings, stdout));
+        if (early != null) {
+            learner.addCallbacks(early);
+        }
         stdout.println(model);
         History history = learner.fit(epochs - done);
-        if (history.stopReason().isPresent() && history.lastEpoch() < epochs && earlyStop == null
-                || history.stopReason().filter(r -> !r.startsWith("early stopping")).isPresent()) {
+        boolean earlyStopped = early != null && early.stoppedTraining();
+        if (history.stopReason().isPresent() && !earlyStopped) {
             // The model may hold NaN now: keep the last good checkpoint and write no final model.
             spec.commandLine().getErr().println("minibatch train: stopped: " + history.stopReason().get() + "; "
                     + lastGood(dir, history));
@@ -221,9 +225,6 @@ final class TrainCommand implements Callable<Integer> {
         cbs.add(new MetricsLogCallback(dir.resolve("metrics.jsonl")));
         cbs.add(new PlotCallback(dir));
         cbs.add(new CheckpointCallback(dir.resolve(CHECKPOINT), model, opt, scheduler, dls.generator(), settings));
-        if (earlyStop != null) {
-            cbs.add(new EarlyStoppingCallback(earlyStop));
-        }
         return cbs.toArray(new Callback[0]);
     }
 }

@@ -15,6 +15,7 @@ public final class EarlyStoppingCallback implements Callback {
     private final String monitor;
     private final int patience;
     private final double minDelta;
+    private boolean stopped;
 
     /** Monitors {@code valid_loss} with no minimum improvement. */
     public EarlyStoppingCallback(int patience) {
@@ -54,8 +55,14 @@ public final class EarlyStoppingCallback implements Callback {
         }
         int since = learner.epoch() - bestEpoch;
         if (since >= patience) {
+            stopped = true;
             learner.stop(String.format(Locale.ROOT, "early stopping: %s has not improved for %d epochs "
                     + "(best %.4f at epoch %d)", monitor, since, best, bestEpoch));
         }
+    }
+
+    /** Whether this callback has stopped a run (which then ended normally, not from a failure). */
+    public boolean stoppedTraining() {
+        return stopped;
     }
 }

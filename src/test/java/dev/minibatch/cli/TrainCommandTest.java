@@ -129,4 +129,80 @@ class TrainCommandTest {
         assertEquals(1, unwritable.status());
         assertTrue(unwritable.err().contains("cannot write to " + file.resolve("sub")), unwritable.err());
     }
+
+    /** A folder that holds another run is refused, so a diverged run never names another's checkpoint. */
+    @Test
+    void aFolderHoldingAnotherRunIsRefusedUnlessResumedOrOverwritten(@TempDir Path dir) {
+        assertEquals(0, train(dir, "--epochs", "1").status());
+        CliRun again = train(dir, "--epochs", "1");
+        assertEquals(2, again.status(), again.out());
+        assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume " + dir.resolve("checkpoint"))
+                && again.err().contains("--overwrite"), again.err());
+        CliRun diverged = train(dir, "--epochs", "1", "--lr", "1e12", "--overwrite");
+        assertEquals(1, diverged.status());
+        assertTrue(diverged.err().contains("no checkpoint was written"), diverged.err());
+        assertFalse(Files.exists(dir.resolve("checkpoint/checkpoint.safetensors")), "the other run's checkpoint is gone");
+        assertEquals(0, train(dir, "--epochs", "1").status(), "the folder is free again");
+    }
+
+    /** {@code --resume DIR} alone continues that run in its own folder. */
+    @Test
+    void resumingWithoutOutContinuesInTheRunsFolder(@TempDir Path dir) throws IOException {
+        assertEquals(0, train(dir, "--epochs", "1").status());
+        CliRun resumed = CliRun.of("train", "--data", DATA, "--quiet", "--epochs", "2", "--resume",
+                dir.resolve("checkpoint").toString());
+        assertEquals(0, resumed.status(), resumed.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.csv")).size(), "both epochs in the run's own log");
+        assertTrue(resumed.out().contains("model saved to " + dir.toAbsolutePath().normalize()), resumed.out());
+    }
+
+    @Test
+    void schedulesClippingAndMetricsByName(@TempDir Path dir) throws IOException {
+        CliRun run = train(dir, "--epochs", "2", "--schedule", "onecycle", "--lr", "0.1", "--clip-grad-norm", "5",
+                "--metrics", "accuracy,top3");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("  top3 0.9"), run.out());
+        assertTrue(lastAccuracy(run.out()) > 0.95f, run.out());
+        assertEquals("epoch,train_loss,valid_loss,accuracy,top3,seconds",
+                Files.readAllLines(dir.resolve("metrics.csv")).get(0));
+        assertTrue(Files.isRegularFile(dir.resolve("top3.png")));
+        for (String schedule : List.of("step", "cosine")) {
+            CliRun other = train(dir.resolve(schedule), "--epochs", "1", "--schedule", schedule);
+            assertEquals(0, other.status(), other.err());
+        }
+    }
+
+    /** The lesson's run overfits from epoch 4 (valid_loss 0.1118, then 0.1227): patience 1 stops it there. */
+    @Test
+    void earlyStoppingEndsARunNormally(@TempDir Path dir) {
+        CliRun run = train(dir, "--epochs", "10", "--early-stop", "1");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("epoch 4/10") && !run.out().contains("epoch 5/10"), run.out());
+        assertTrue(run.out().contains("early stopping: valid_loss has not improved for 1 epochs (best 0.1118 at epoch 3)"),
+                run.out());
+        assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
+    }
+
+    @Test
+    void lrFindPrintsItsSuggestionsAndDrawsThem(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("lr.png");
+        CliRun run = CliRun.of("lr-find", "--data", DATA, "--out", png.toString(), "--num-it", "60");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().matches("(?s).*swept \\d+ batches from lr 1\\.0e-07.*suggested: valley \\d\\.\\d\\de-\\d\\d, "
+                + "steepest descent .*--schedule onecycle --lr .*"), run.out());
+        assertNotNull(ImageIO.read(png.toFile()));
+        CliRun bad = CliRun.of("lr-find", "--data", DATA, "--start-lr", "1", "--end-lr", "0.1");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("startLr 1.0 and endLr 0.1"), bad.err());
+    }
+
+    @Test
+    void newOptionsAreChecked() {
+        for (String[] args : new String[][] {{"train", "--schedule", "cyclic"}, {"train", "--metrics", "f1"},
+                {"train", "--epochs", "0"}, {"train", "--clip-grad-norm", "-1"}, {"train", "--early-stop", "0"}}) {
+            CliRun run = CliRun.of(args);
+            assertEquals(2, run.status(), String.join(" ", args) + ": " + run.err());
+            assertEquals(1, run.err().strip().lines().count(), run.err());
+        }
+    }
 }

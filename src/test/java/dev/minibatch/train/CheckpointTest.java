@@ -8,7 +8,9 @@ import dev.minibatch.nn.Linear;
 import dev.minibatch.nn.Module;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.Adam;
+import dev.minibatch.optim.OneCycleLR;
 import dev.minibatch.optim.Optimizer;
+import dev.minibatch.optim.SGD;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,96 @@ class CheckpointTest {
             assertEquals(a.validLoss(), b.validLoss(), "epoch " + (e + 1));
             assertEquals(a.metrics(), b.metrics(), "epoch " + (e + 1));
         }
+    }
+
+    /**
+     * A one-cycle run (SGD, its momentum cycled too) checkpointed after epoch 1 of 3 and resumed into freshly
+     * built objects ends with the same bits as the run that never stopped: the checkpoint holds the schedule.
+     */
+    @Test
+    void oneCycleResumedMidRunEndsBitIdentical() throws IOException {
+        History full = oneCycleRun(null, null, 3);
+        Path afterEpoch1 = dir.resolve("after-epoch-1");
+        oneCycleRun(afterEpoch1, null, 1);
+        Minibatch.manualSeed(999);
+        History rest = oneCycleRun(dir.resolve("resumed"), Checkpoint.load(afterEpoch1), 2);
+        assertEquals(full.epochs().stream().map(EpochResult::trainLoss).toList(),
+                rest.epochs().stream().map(EpochResult::trainLoss).toList());
+        LearnerTest.assertParametersEqual(lastOneCycleModel[0], lastOneCycleModel[1]);
+    }
+
+    private final Sequential[] lastOneCycleModel = new Sequential[2];
+
+    /** Three epochs of a one-cycle schedule, of which {@code epochs} run here, checkpointing into {@code out}. */
+    private History oneCycleRun(Path out, Checkpoint from, int epochs) {
+        Sequential model = TinyProblem.model(11);
+        Optimizer sgd = SGD.builder(model.parameters()).lr(0.1f).momentum(0.9f).build();
+        DataLoaders dls = DataLoaders.of(TinyProblem.train(), TinyProblem.valid(), 32, 7);
+        OneCycleLR schedule = OneCycleLR.builder(sgd, 0.2).epochs(3, dls.train().size()).build();
+        Learner learner = new Learner(model, Functional::crossEntropy, sgd, dls.train(), dls.valid())
+                .addCallbacks(LRSchedulerCallback.perBatch(schedule));
+        if (from != null) {
+            from.restore(model, sgd, schedule, dls.generator());
+            learner.resumeFrom(from.history());
+        }
+        if (out != null) {
+            learner.addCallbacks(new CheckpointCallback(out, model, sgd, schedule, dls.generator(), SETTINGS));
+        }
+        lastOneCycleModel[from == null && out == null ? 0 : 1] = model;
+        return learner.fit(epochs);
+    }
+
+    @Test
+    void aScheduleMustBeResumedWithASchedule() throws IOException {
+        Path withSchedule = dir.resolve("with");
+        oneCycleRun(withSchedule, null, 1);
+        Run plain = new Run(3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load(withSchedule).restore(plain.model, plain.optimizer, plain.dls.generator()));
+        assertTrue(e.getMessage().contains("resume it with the same schedule"), e.getMessage());
+        Run first = new Run(3);
+        first.learner.addCallbacks(first.checkpoints(dir)).fit(1);
+        Sequential model = TinyProblem.model(3);
+        Optimizer sgd = SGD.builder(model.parameters()).lr(0.1f).momentum(0.9f).build();
+        OneCycleLR schedule = OneCycleLR.builder(sgd, 0.2).totalSteps(100).build();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load(dir).restore(model, sgd, schedule, first.dls.generator()));
+        assertTrue(e.getMessage().contains("without a learning-rate schedule"), e.getMessage());
+    }
+
+    /** A checkpoint of the first format (one optimizer group's flat keys, accuracy as valid_acc) still resumes. */
+    @Test
+    void aVersion1CheckpointStillResumes() throws IOException {
+        Run first = new Run(5);
+        History h = first.learner.fit(1);
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        first.model.stateDict().forEach((k, t) -> state.put("model." + k, t));
+        first.optimizer.stateDict().forEach((k, t) -> state.put("optimizer." + k.replace("param_groups.0.",
+                "param_groups."), t));
+        EpochResult r = h.last().orElseThrow();
+        String history = String.format(java.util.Locale.ROOT, "[{\"epoch\":1,\"train_loss\":%s,\"valid_loss\":%s,"
+                + "\"valid_acc\":%s,\"seconds\":%s}]", r.trainLoss(), r.validLoss(), r.metric("accuracy"), r.seconds());
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("format", "minibatch-checkpoint-1");
+        meta.put("epoch", "1");
+        meta.put("generator", longs(first.dls.generator().getState()));
+        meta.put("default_generator", longs(Minibatch.defaultGenerator().getState()));
+        meta.put("history", history);
+        meta.put("settings", "{}");
+        Safetensors.save(dir.resolve(Checkpoint.STATE_FILE), state, meta);
+
+        Run resumed = new Run(77);
+        Checkpoint old = Checkpoint.load(dir);
+        old.restore(resumed.model, resumed.optimizer, resumed.dls.generator());
+        assertEquals(r.metric("accuracy"), old.history().last().orElseThrow().metric("accuracy"));
+        resumed.learner.resumeFrom(old.history()).fit(1);
+        first.learner.fit(1);
+        LearnerTest.assertParametersEqual(first.model, resumed.model);
+    }
+
+    private static String longs(long[] values) {
+        return java.util.Arrays.stream(values).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** {@code model.safetensors} is exactly the state dict under PyTorch's names, as load_state_dict wants it. */
