@@ -66,9 +66,9 @@ final class LrFindCommand implements Callable<Integer> {
         }
         Minibatch.manualSeed(training.seed);
         Splits splits = data.load();
-        Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
+        Sequential model = training.model(splits);
         Optimizer opt = training.optimizer(model.parameters());
-        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
+        DataLoaders dls = DataLoaders.of(training.trainSet(splits), splits.valid(), training.batchSize, training.seed,
                 training.workers);
         LRFinder.Result r = finder.run(new Learner(model, Functional::crossEntropy, opt, dls.train(), dls.valid()));
         r.plot(png);

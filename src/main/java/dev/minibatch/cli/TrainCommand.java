@@ -94,9 +94,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Minibatch.manualSeed(training.seed);
         Splits splits = data.load();
-        Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
+        Sequential model = training.model(splits);
         Optimizer opt = training.optimizer(model.parameters());
-        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
+        DataLoaders dls = DataLoaders.of(training.trainSet(splits), splits.valid(), training.batchSize, training.seed,
                 training.workers);
         LRSchedulerCallback scheduleCallback = schedule.create(opt, epochs, dls.train().size(), training.lr());
         LRScheduler scheduler = scheduleCallback == null ? null : scheduleCallback.scheduler();

@@ -1,5 +1,9 @@
 package dev.minibatch.cli;
 
+import dev.minibatch.data.Batch;
+import dev.minibatch.data.Dataset;
+import dev.minibatch.data.RandomShift;
+import dev.minibatch.datasets.Splits;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.Adam;
 import dev.minibatch.optim.AdamW;
@@ -11,12 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = ModelFiles.MLP,
+            description = "mlp (Linear-ReLU layers of --hidden sizes) or cnn (two convolutions with batch norm, "
+                    + "for 28x28 images) (default: ${DEFAULT-VALUE}).")
+    String model = ModelFiles.MLP;
+
+    @Option(names = "--shift", paramLabel = "PIXELS", defaultValue = "0",
+            description = "Augmentation: shift each training image by up to PIXELS in each direction, at random "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int shift;
+
     @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
             description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden = new ArrayList<>(List.of(50));
@@ -58,6 +73,13 @@ final class TrainingOptions {
             throw new ParameterException(spec.commandLine(), "batch size must be >= 1, workers >= 0 and threads >= 1 "
                     + "(got " + batchSize + ", " + workers + ", " + threads + ")");
         }
+        if (!List.of(ModelFiles.MLP, ModelFiles.CNN).contains(model)) {
+            throw new ParameterException(spec.commandLine(), "unknown model '" + model + "' (expected "
+                    + ModelFiles.MLP + " or " + ModelFiles.CNN + ")");
+        }
+        if (shift < 0) {
+            throw new ParameterException(spec.commandLine(), "--shift must be >= 0 pixels, got " + shift);
+        }
         for (int h : hidden) {
             if (h < 1) {
                 throw new ParameterException(spec.commandLine(), "hidden sizes must be positive, got " + hidden);
@@ -72,8 +94,21 @@ final class TrainingOptions {
         }
     }
 
-    Sequential model(int in, int classes) {
-        return ModelFiles.mlp(in, hidden, classes);
+    /** The model named by {@code --model}; a cnn takes 28x28 images, as rows of 784 pixels. */
+    Sequential model(Splits splits) {
+        if (model.equals(ModelFiles.CNN)) {
+            if (!Arrays.equals(splits.imageShape(), new int[] {1, 28, 28})) {
+                throw new IllegalArgumentException("--model cnn takes 28x28 grey images, but " + splits.name()
+                        + "'s are " + Arrays.toString(splits.imageShape()));
+            }
+            return ModelFiles.cnn(splits.numClasses());
+        }
+        return ModelFiles.mlp(splits.train().tensor(0).size(1), hidden, splits.numClasses());
+    }
+
+    /** The training set, its images shifted at random when {@code --shift} asks for it. */
+    Dataset<Batch> trainSet(Splits splits) {
+        return shift == 0 ? splits.train() : new RandomShift(splits.train(), splits.imageShape(), shift, seed);
     }
 
     Optimizer optimizer(List<Tensor> params) {
@@ -102,6 +137,7 @@ final class TrainingOptions {
     Map<String, String> settings(String dataset) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("dataset", dataset);
+        s.put(ModelFiles.MODEL_KEY, model);
         s.put("hidden", hidden.toString().replaceAll("[\\[\\] ]", ""));
         s.put("batch_size", Integer.toString(batchSize));
         s.put("optimizer", optimizer);

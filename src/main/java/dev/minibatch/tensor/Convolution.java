@@ -3,21 +3,25 @@ package dev.minibatch.tensor;
 import java.util.Arrays;
 
 /**
- * 2-D convolution as one matrix product per group, on the {@link Kernels#gemm} kernel: the input's windows
- * are unrolled into the columns of a matrix (im2col), so that {@code out = W·col}, {@code dW = g·colᵀ} and
- * {@code dcol = Wᵀ·g}, whose columns are summed back into the input's gradient (col2im). The columns of the
- * whole batch sit side by side, so each product is as large as the batch, and splits over threads as any
- * large product does; everything else runs in a fixed order, so results do not depend on the thread count.
+ * 2-D convolution as matrix products on the {@link Kernels#gemm} kernel, one image at a time: the image's
+ * windows are unrolled into the columns of a matrix ({@link Im2col}), so that per group {@code out = W·col},
+ * {@code dW = g·colᵀ} and {@code dcol = Wᵀ·g}, whose columns are summed back into the image's gradient.
+ *
+ * <p>Images are shared among {@link Parallel}'s threads, each unrolling into its own scratch (a few hundred
+ * KB that stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
+ * input gradient is written by one task; the weight and bias gradients, sums over the batch, are summed per
+ * chunk of images, the chunks cut by the batch size alone, then added in chunk order. So results do not
+ * depend on the thread count.
  */
 final class Convolution {
-    /** The product's output [O, N·P], before it is laid out as [N, O, P]; alive only within the forward. */
-    private static final ThreadLocal<float[]> PRODUCT = Scratch.perThread();
-    /** The output gradient laid out as [O, N·P]; alive only within the backward. */
-    private static final ThreadLocal<float[]> GRAD_T = Scratch.perThread();
-    /** The gradient of the unrolled columns; alive only within the backward. */
-    private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
-    /** The unrolled columns when no backward will need them. */
+    /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
+    private static final int MAX_CHUNKS = 8;
+    /** Each thread's unrolled image, [groups·k, P]. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
+    /** Each thread's gradient of its unrolled image. */
+    private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
+    /** The weight gradient's sums per chunk, on the thread that runs the backward. */
+    private static final ThreadLocal<float[]> PARTIAL = Scratch.perThread();
 
     private Convolution() {
     }
@@ -28,55 +32,70 @@ final class Convolution {
         int[] sx = x.shapeRef();
         int[] sw = weight.shapeRef();
         checkShapes(sx, sw, bias, groups);
-        int n = sx[0];
-        int c = sx[1];
-        int o = sw[0];
         Window2d win = Window2d.of("conv2d", sx[2], sx[3], new int[] {sw[2], sw[3]},
                 Window2d.pair("conv2d", "stride", stride), Window2d.pair("conv2d", "padding", padding),
                 Window2d.pair("conv2d", "dilation", dilation), false);
-        int k = sw[1] * sw[2] * sw[3];
-        int og = o / groups;
-        int cols = n * win.planeOut();
+        Geometry geo = new Geometry(sx[0], sx[1], sw[0], groups, win);
         float[] xv = x.requireFloat("conv2d");
         float[] wv = weight.requireFloat("conv2d");
-        boolean keepCol = Autograd.needsGrad(x, weight, bias);
-        int colSize = groups * k * cols;
-        float[] col = keepCol ? new float[colSize] : Scratch.floats(COL, colSize);
-        im2col(xv, n, c, win, col);
-        Kernels kern = Kernels.get();
-        float[] product = Scratch.floats(PRODUCT, o * cols);
-        for (int g = 0; g < groups; g++) {
-            kern.gemm(false, false, og, cols, k, wv, g * og * k, col, g * k * cols, product, g * og * cols, false);
-        }
-        float[] out = new float[n * o * win.planeOut()];
-        toBatchMajor(product, out, n, o, win.planeOut(), bias == null ? null : bias.requireFloat("conv2d"));
+        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
+        float[] out = new float[geo.n * geo.o * win.planeOut()];
+        Parallel.forEach(geo.n, s -> geo.forward(xv, wv, bv, s, out));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {n, o, win.oh(), win.ow()}), gOut -> {
-            float[] gt = Scratch.floats(GRAD_T, o * cols);
-            toChannelMajor(gOut, gt, n, o, win.planeOut());
-            Tensor.GradOut gb = bias == null ? null : bias.gradOut();
-            if (gb != null) {
-                sumRows(gt, gb, o, cols);
-            }
-            Tensor.GradOut gw = weight.gradOut();
-            if (gw != null) {
-                for (int g = 0; g < groups; g++) {
-                    kern.gemm(false, true, og, k, cols, gt, g * og * cols, col, g * k * cols, gw.array(), g * og * k,
-                            gw.accumulate());
+        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
+                g -> backward(g, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut()),
+                inputs);
+    }
+
+    private static void backward(float[] g, Geometry geo, float[] xv, float[] wv, Tensor.GradOut gx,
+                                 Tensor.GradOut gw, Tensor.GradOut gb) {
+        int chunks = Math.min(geo.n, MAX_CHUNKS);
+        int perChunk = (geo.n + chunks - 1) / chunks;
+        int used = (geo.n + perChunk - 1) / perChunk;
+        int wSize = geo.o * geo.k;
+        float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
+        double[] biasPartial = gb == null ? null : new double[used * geo.o];
+        Parallel.forEach(used, chunk -> {
+            for (int s = chunk * perChunk, end = Math.min(geo.n, s + perChunk); s < end; s++) {
+                boolean first = s == chunk * perChunk;
+                if (partial != null) {
+                    geo.weightGrad(g, xv, s, partial, chunk * wSize, !first);
+                }
+                if (biasPartial != null) {
+                    geo.biasGrad(g, s, biasPartial, chunk * geo.o);
+                }
+                if (gx != null) {
+                    geo.inputGrad(g, wv, s, gx);
                 }
             }
-            Tensor.GradOut gx = x.gradOut();
-            if (gx != null) {
-                float[] dcol = Scratch.floats(GRAD_COL, col.length);
-                for (int g = 0; g < groups; g++) {
-                    kern.gemm(true, false, k, cols, og, wv, g * og * k, gt, g * og * cols, dcol, g * k * cols, false);
+        });
+        if (gw != null) {
+            sumChunks(partial, used, gw);
+        }
+        if (gb != null) {
+            float[] out = gb.array();
+            for (int ch = 0; ch < geo.o; ch++) {
+                double sum = 0;
+                for (int c = 0; c < used; c++) {
+                    sum += biasPartial[c * geo.o + ch];
                 }
-                if (!gx.accumulate()) {
-                    Arrays.fill(gx.array(), 0f);
-                }
-                col2im(dcol, n, c, win, gx.array());
+                out[ch] = gb.accumulate() ? out[ch] + (float) sum : (float) sum;
             }
-        }, inputs);
+        }
+    }
+
+    /** Adds the chunks' sums, in chunk order, into (or over) the gradient. */
+    private static void sumChunks(float[] partial, int chunks, Tensor.GradOut gw) {
+        float[] out = gw.array();
+        int size = out.length;
+        if (!gw.accumulate()) {
+            System.arraycopy(partial, 0, out, 0, size);
+        } else {
+            Kernels.get().axpy(size, 1f, partial, 0, out, 0);
+        }
+        for (int c = 1; c < chunks; c++) {
+            Kernels.get().axpy(size, 1f, partial, c * size, out, 0);
+        }
     }
 
     private static void checkShapes(int[] sx, int[] sw, Tensor bias, int groups) {
@@ -99,114 +118,77 @@ final class Convolution {
         }
     }
 
-    /**
-     * Row {@code (c·kh + ky)·kw + kx} of {@code col} [C·kh·kw, N·P] holds, for every sample and window
-     * position, the input value under kernel tap {@code (ky, kx)} of channel c, or 0 in the padding.
-     */
-    private static void im2col(float[] x, int n, int c, Window2d win, float[] col) {
-        forEachTap(n, c, win, (colOff, plane, ky, kx) -> gatherTap(x, plane, win, ky, kx, col, colOff));
-    }
+    /** A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW. */
+    private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg) {
+        Geometry(int n, int c, int o, int groups, Window2d win) {
+            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), o / groups, c / groups);
+        }
 
-    /** The adjoint of {@link #im2col}: adds each column entry to the input element it was read from. */
-    private static void col2im(float[] col, int n, int c, Window2d win, float[] dx) {
-        forEachTap(n, c, win, (colOff, plane, ky, kx) -> scatterTap(col, colOff, win, ky, kx, dx, plane));
-    }
+        /** This thread's scratch, holding image s unrolled. */
+        float[] unroll(float[] x, int s) {
+            float[] col = Scratch.floats(COL, c * win.kh() * win.kw() * win.planeOut());
+            Im2col.im2col(x, s * c * win.planeIn(), c, win, col);
+            return col;
+        }
 
-    private interface Tap {
-        void accept(int colOffset, int plane, int ky, int kx);
-    }
-
-    /** Every (channel, tap, sample) in column order: where its run of P columns starts, and its input plane. */
-    private static void forEachTap(int n, int c, Window2d win, Tap tap) {
-        int cols = n * win.planeOut();
-        for (int ch = 0; ch < c; ch++) {
-            for (int ky = 0; ky < win.kh(); ky++) {
-                for (int kx = 0; kx < win.kw(); kx++) {
-                    int row = ((ch * win.kh() + ky) * win.kw() + kx) * cols;
-                    for (int s = 0; s < n; s++) {
-                        tap.accept(row + s * win.planeOut(), (s * c + ch) * win.planeIn(), ky, kx);
+        /** Image s's output [O, P], bias included. */
+        void forward(float[] x, float[] w, float[] b, int s, float[] out) {
+            float[] col = unroll(x, s);
+            int p = win.planeOut();
+            for (int g = 0; g < groups; g++) {
+                Kernels.get().gemm(false, false, og, p, k, w, g * og * k, col, g * k * p, out, (s * o + g * og) * p,
+                        false);
+            }
+            if (b != null) {
+                for (int ch = 0; ch < o; ch++) {
+                    float bias = b[ch];
+                    for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
+                        out[i] += bias;
                     }
                 }
             }
         }
-    }
 
-    /** One tap's values over all window positions of one plane, into {@code col} from {@code to}. */
-    private static void gatherTap(float[] x, int plane, Window2d win, int ky, int kx, float[] col, int to) {
-        int dy = ky * win.dh();
-        int dx = kx * win.dw();
-        int x0 = Window2d.firstInside(win.sw(), win.pw(), dx);
-        int x1 = Math.max(x0, Window2d.endInside(win.w(), win.ow(), win.sw(), win.pw(), dx));
-        for (int oy = 0; oy < win.oh(); oy++) {
-            int iy = oy * win.sh() - win.ph() + dy;
-            int dst = to + oy * win.ow();
-            if (iy < 0 || iy >= win.h()) {
-                Arrays.fill(col, dst, dst + win.ow(), 0f);
-                continue;
-            }
-            Arrays.fill(col, dst, dst + x0, 0f);
-            int src = plane + iy * win.w() - win.pw() + dx;
-            if (win.sw() == 1) {
-                System.arraycopy(x, src + x0, col, dst + x0, x1 - x0);
-            } else {
-                for (int ox = x0; ox < x1; ox++) {
-                    col[dst + ox] = x[src + ox * win.sw()];
-                }
-            }
-            Arrays.fill(col, dst + x1, dst + win.ow(), 0f);
-        }
-    }
-
-    private static void scatterTap(float[] col, int from, Window2d win, int ky, int kx, float[] dx, int plane) {
-        int dy = ky * win.dh();
-        int dxOff = kx * win.dw();
-        int x0 = Window2d.firstInside(win.sw(), win.pw(), dxOff);
-        int x1 = Window2d.endInside(win.w(), win.ow(), win.sw(), win.pw(), dxOff);
-        for (int oy = 0; oy < win.oh(); oy++) {
-            int iy = oy * win.sh() - win.ph() + dy;
-            if (iy < 0 || iy >= win.h()) {
-                continue;
-            }
-            int src = from + oy * win.ow();
-            int dst = plane + iy * win.w() - win.pw() + dxOff;
-            for (int ox = x0; ox < x1; ox++) {
-                dx[dst + ox * win.sw()] += col[src + ox];
+        /**
+         * Adds (or writes, unless {@code accumulate}) image s's share of dW = g·colᵀ at {@code dw[at..]}. The
+         * image is unrolled as colᵀ, group by group, which the product reads in place, where col would be
+         * copied transposed.
+         */
+        void weightGrad(float[] g, float[] x, int s, float[] dw, int at, boolean accumulate) {
+            int p = win.planeOut();
+            float[] rows = Scratch.floats(COL, groups * p * k);
+            for (int gr = 0; gr < groups; gr++) {
+                Im2col.im2row(x, (s * c + gr * cg) * win.planeIn(), cg, win, rows, gr * p * k);
+                Kernels.get().gemm(false, false, og, k, p, g, (s * o + gr * og) * p, rows, gr * p * k, dw,
+                        at + gr * og * k, accumulate);
             }
         }
-    }
 
-    /** {@code out[s, o, p] = product[o, s·P + p] (+ bias[o])}. */
-    private static void toBatchMajor(float[] product, float[] out, int n, int o, int plane, float[] bias) {
-        for (int s = 0; s < n; s++) {
+        /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */
+        void biasGrad(float[] g, int s, double[] sums, int at) {
+            int p = win.planeOut();
             for (int ch = 0; ch < o; ch++) {
-                int src = ch * n * plane + s * plane;
-                int dst = (s * o + ch) * plane;
-                float b = bias == null ? 0f : bias[ch];
-                for (int p = 0; p < plane; p++) {
-                    out[dst + p] = product[src + p] + b;
+                double sum = 0;
+                for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
+                    sum += g[i];
                 }
+                sums[at + ch] += sum;
             }
         }
-    }
 
-    /** {@code gt[o, s·P + p] = g[s, o, p]}: the inverse of {@link #toBatchMajor}'s layout. */
-    private static void toChannelMajor(float[] g, float[] gt, int n, int o, int plane) {
-        for (int s = 0; s < n; s++) {
-            for (int ch = 0; ch < o; ch++) {
-                System.arraycopy(g, (s * o + ch) * plane, gt, ch * n * plane + s * plane, plane);
+        /** Image s's input gradient: dcol = Wᵀ·g, folded back onto the image. */
+        void inputGrad(float[] g, float[] w, int s, Tensor.GradOut gx) {
+            int p = win.planeOut();
+            float[] dcol = Scratch.floats(GRAD_COL, c * win.kh() * win.kw() * p);
+            for (int gr = 0; gr < groups; gr++) {
+                Kernels.get().gemm(true, false, k, p, og, w, gr * og * k, g, (s * o + gr * og) * p, dcol, gr * k * p,
+                        false);
             }
-        }
-    }
-
-    /** The bias gradient: each row of {@code gt} [o, cols] summed in order, in double. */
-    private static void sumRows(float[] gt, Tensor.GradOut gb, int o, int cols) {
-        float[] out = gb.array();
-        for (int ch = 0; ch < o; ch++) {
-            double s = 0;
-            for (int i = ch * cols, end = i + cols; i < end; i++) {
-                s += gt[i];
+            int from = s * c * win.planeIn();
+            if (!gx.accumulate()) {
+                Arrays.fill(gx.array(), from, from + c * win.planeIn(), 0f);
             }
-            out[ch] = gb.accumulate() ? out[ch] + (float) s : (float) s;
+            Im2col.col2im(dcol, c, win, gx.array(), from);
         }
     }
 }

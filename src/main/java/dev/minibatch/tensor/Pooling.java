@@ -1,10 +1,16 @@
 package dev.minibatch.tensor;
 
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
 /**
  * Max, average and adaptive average pooling over the last two dimensions of an [N, C, H, W] (or unbatched
  * [C, H, W]) tensor, each plane on its own, with PyTorch's output sizes and gradients.
  */
 final class Pooling {
+    /** Planes per task when planes are shared among threads: a plane of MNIST's is too little work alone. */
+    private static final int PLANES_PER_TASK = 16;
+
     private Pooling() {
     }
 
@@ -18,7 +24,13 @@ final class Pooling {
         int planes = planes(x);
         float[] out = new float[planes * win.planeOut()];
         int[] argmax = new int[out.length];
-        for (int pl = 0; pl < planes; pl++) {
+        boolean pairs = win.kh() == 2 && win.kw() == 2 && win.sh() == 2 && win.sw() == 2 && win.ph() == 0
+                && win.pw() == 0 && win.dh() == 1 && win.dw() == 1 && 2 * win.oh() <= win.h() && 2 * win.ow() <= win.w();
+        forEachPlanes(planes, pl -> {
+            if (pairs) {
+                max2x2(xv, pl, win, out, argmax);
+                return;
+            }
             for (int oy = 0; oy < win.oh(); oy++) {
                 for (int ox = 0; ox < win.ow(); ox++) {
                     int o = (pl * win.oh() + oy) * win.ow() + ox;
@@ -26,37 +38,75 @@ final class Pooling {
                     out[o] = xv[argmax[o]];
                 }
             }
-        }
+        });
         return Autograd.record(new Tensor(out, outShape(x, win)), g -> {
-            float[] gx = new float[xv.length];
-            for (int o = 0; o < g.length; o++) {
-                gx[argmax[o]] += g[o];
-            }
-            x.accumulateGrad(gx);
+            Tensor.GradOut gx = x.gradOut();
+            float[] dx = gx.array();
+            forEachPlanes(planes, pl -> {
+                if (!gx.accumulate()) {
+                    Arrays.fill(dx, pl * win.planeIn(), (pl + 1) * win.planeIn(), 0f);
+                }
+                for (int o = pl * win.planeOut(), end = o + win.planeOut(); o < end; o++) {
+                    dx[argmax[o]] += g[o];
+                }
+            });
         }, x);
+    }
+
+    /**
+     * Runs {@code plane} for every plane, sharing runs of planes among {@link Parallel}'s threads; each
+     * plane's outputs and gradients are its own, so the result does not depend on the thread count.
+     */
+    private static void forEachPlanes(int planes, IntConsumer plane) {
+        int tasks = (planes + PLANES_PER_TASK - 1) / PLANES_PER_TASK;
+        Parallel.forEach(tasks, t -> {
+            for (int pl = t * PLANES_PER_TASK, end = Math.min(planes, pl + PLANES_PER_TASK); pl < end; pl++) {
+                plane.accept(pl);
+            }
+        });
+    }
+
+    /** {@link #windowMax} for the common 2x2 windows of stride 2, every one inside the plane. */
+    private static void max2x2(float[] x, int pl, Window2d win, float[] out, int[] argmax) {
+        int w = win.w();
+        for (int oy = 0; oy < win.oh(); oy++) {
+            int o = (pl * win.oh() + oy) * win.ow();
+            int i = pl * win.planeIn() + 2 * oy * w;
+            for (int ox = 0; ox < win.ow(); ox++, o++, i += 2) {
+                int best = first(x, first(x, i, i + 1), first(x, i + w, i + w + 1));
+                argmax[o] = best;
+                out[o] = x[best];
+            }
+        }
+    }
+
+    /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
+    private static int first(float[] x, int a, int b) {
+        float va = x[a];
+        float vb = x[b];
+        return vb > va || (vb != vb && va == va) ? b : a;
     }
 
     /** The flat index of the first maximum (or first NaN) of the window at {@code (oy, ox)}. */
     private static int windowMax(float[] x, int plane, Window2d win, int oy, int ox) {
-        int best = -1;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int ky = 0; ky < win.kh(); ky++) {
-            int iy = oy * win.sh() - win.ph() + ky * win.dh();
-            if (iy < 0 || iy >= win.h()) {
-                continue;
-            }
-            for (int kx = 0; kx < win.kw(); kx++) {
-                int ix = ox * win.sw() - win.pw() + kx * win.dw();
-                if (ix < 0 || ix >= win.w()) {
-                    continue;
-                }
-                int i = plane + iy * win.w() + ix;
-                if (best < 0 || x[i] > max || Float.isNaN(x[i])) {
+        int top = oy * win.sh() - win.ph();
+        int left = ox * win.sw() - win.pw();
+        int ky0 = Window2d.firstInside(win.dh(), 0, top);
+        int ky1 = Window2d.endInside(win.h(), win.kh(), win.dh(), 0, top);
+        int kx0 = Window2d.firstInside(win.dw(), 0, left);
+        int kx1 = Window2d.endInside(win.w(), win.kw(), win.dw(), 0, left);
+        int best = plane + (top + ky0 * win.dh()) * win.w() + left + kx0 * win.dw();
+        float max = x[best];
+        for (int ky = ky0; ky < ky1; ky++) {
+            int row = plane + (top + ky * win.dh()) * win.w() + left;
+            for (int kx = kx0; kx < kx1; kx++) {
+                int i = row + kx * win.dw();
+                float v = x[i];
+                if (v > max) {
                     best = i;
-                    max = x[i];
-                    if (Float.isNaN(max)) {
-                        return best;
-                    }
+                    max = v;
+                } else if (v != v) {
+                    return max != max ? best : i;
                 }
             }
         }
