@@ -3,6 +3,7 @@ package dev.minibatch.cli;
 import dev.minibatch.data.Batch;
 import dev.minibatch.data.Dataset;
 import dev.minibatch.data.RandomShift;
+import dev.minibatch.data.TensorDataset;
 import dev.minibatch.datasets.Splits;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.Adam;
@@ -35,6 +36,10 @@ final class TrainingOptions {
     @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
             description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden = new ArrayList<>(List.of(50));
+
+    /** For tests: train on the first N training images only. */
+    @Option(names = "--train-subset", hidden = true, paramLabel = "N")
+    Integer trainSubset;
 
     @Option(names = {"--batch-size", "--bs"}, defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize = 50;
@@ -77,6 +82,9 @@ final class TrainingOptions {
             throw new ParameterException(spec.commandLine(), "unknown model '" + model + "' (expected "
                     + ModelFiles.MLP + " or " + ModelFiles.CNN + ")");
         }
+        if (trainSubset != null && trainSubset < 1) {
+            throw new ParameterException(spec.commandLine(), "--train-subset must be >= 1, got " + trainSubset);
+        }
         if (shift < 0) {
             throw new ParameterException(spec.commandLine(), "--shift must be >= 0 pixels, got " + shift);
         }
@@ -106,9 +114,13 @@ final class TrainingOptions {
         return ModelFiles.mlp(splits.train().tensor(0).size(1), hidden, splits.numClasses());
     }
 
-    /** The training set, its images shifted at random when {@code --shift} asks for it. */
+    /** The training set (or its first {@code --train-subset} images), shifted at random if {@code --shift} asks. */
     Dataset<Batch> trainSet(Splits splits) {
-        return shift == 0 ? splits.train() : new RandomShift(splits.train(), splits.imageShape(), shift, seed);
+        TensorDataset train = splits.train();
+        if (trainSubset != null && trainSubset < train.size()) {
+            train = new TensorDataset(train.tensor(0).slice(0, 0, trainSubset), train.tensor(1).slice(0, 0, trainSubset));
+        }
+        return shift == 0 ? train : new RandomShift(train, splits.imageShape(), shift, seed);
     }
 
     Optimizer optimizer(List<Tensor> params) {

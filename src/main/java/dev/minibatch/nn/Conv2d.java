@@ -110,8 +110,9 @@ public class Conv2d extends Module {
         if (side * side * inChannels != x.size(1)) {
             return "";
         }
+        String dims = inChannels + ", " + side + ", " + side;
         return "; if these are flattened " + side + "x" + side + " images, reshape them first: x.reshape(-1, "
-                + inChannels + ", " + side + ", " + side + ")";
+                + dims + "), or put new Unflatten(1, " + dims + ") before this layer";
     }
 
     /** PyTorch's: padding, dilation, groups and bias shown only when not their defaults. */

@@ -86,7 +86,8 @@ class ConvLayersTest {
         var e = assertThrows(IllegalArgumentException.class, () -> conv.forward(Tensor.zeros(50, 784)));
         assertEquals("Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): expected an image batch "
                 + "[N, C, H, W] with C=1 (or one image [C, H, W]), got input of shape [50, 784]; if these are "
-                + "flattened 28x28 images, reshape them first: x.reshape(-1, 1, 28, 28)", e.getMessage());
+                + "flattened 28x28 images, reshape them first: x.reshape(-1, 1, 28, 28), or put new Unflatten(1, 1, 28, 28) "
+                + "before this layer", e.getMessage());
         var channels = assertThrows(IllegalArgumentException.class, () -> conv.forward(Tensor.zeros(2, 3, 8, 8)));
         assertTrue(channels.getMessage().contains("with C=1 (or one image [C, H, W]), got input of shape [2, 3, 8, 8]"),
                 channels.getMessage());
