@@ -136,13 +136,17 @@ final class BatchNorm {
             void accept(int channel, int from, int to);
         }
 
+        /**
+         * Every run, the channels shared among {@link Parallel}'s threads: each channel's runs in sample order
+         * on one thread, so that its sums do not depend on the thread count.
+         */
         void forEachRun(Run run) {
-            for (int s = 0; s < n; s++) {
-                for (int ch = 0; ch < c; ch++) {
+            Parallel.forEach(c, ch -> {
+                for (int s = 0; s < n; s++) {
                     int from = (s * c + ch) * inner;
                     run.accept(ch, from, from + inner);
                 }
-            }
+            });
         }
 
         static Layout of(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
