@@ -1,12 +1,10 @@
 package dev.minibatch.cli;
 
-import dev.minibatch.datasets.Splits;
 import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.nn.Functional;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.LRScheduler;
 import dev.minibatch.optim.Optimizer;
-import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.CheckpointCallback;
@@ -89,15 +87,10 @@ final class TrainCommand implements Callable<Integer> {
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
         claim(dir);
-        if (training.threads != null) {
-            Minibatch.setNumThreads(training.threads);
-        }
-        Minibatch.manualSeed(training.seed);
-        Splits splits = data.load();
-        Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
-        Optimizer opt = training.optimizer(model.parameters());
-        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
-                training.workers);
+        TrainingOptions.Setup setup = training.build(data);
+        Sequential model = setup.model();
+        Optimizer opt = setup.optimizer();
+        DataLoaders dls = setup.loaders();
         LRSchedulerCallback scheduleCallback = schedule.create(opt, epochs, dls.train().size(), training.lr());
         LRScheduler scheduler = scheduleCallback == null ? null : scheduleCallback.scheduler();
         Map<String, String> settings = training.settings(data.name());

@@ -1,15 +1,19 @@
 package dev.minibatch.cli;
 
+import dev.minibatch.datasets.Splits;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.Adam;
 import dev.minibatch.optim.AdamW;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.optim.SGD;
+import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
+import dev.minibatch.train.DataLoaders;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +76,21 @@ final class TrainingOptions {
         }
     }
 
-    Sequential model(int in, int classes) {
-        return ModelFiles.mlp(in, hidden, classes);
+    /** What these settings build: the data, and the model, optimizer and loaders seeded from {@link #seed}. */
+    record Setup(Splits splits, Sequential model, Optimizer optimizer, DataLoaders loaders) {
+    }
+
+    /** Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order. */
+    Setup build(DataOptions data) throws IOException {
+        if (threads != null) {
+            Minibatch.setNumThreads(threads);
+        }
+        Minibatch.manualSeed(seed);
+        Splits splits = data.load();
+        Sequential model = ModelFiles.mlp(splits.train().tensor(0).size(1), hidden, splits.numClasses());
+        Optimizer opt = optimizer(model.parameters());
+        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), batchSize, seed, workers);
+        return new Setup(splits, model, opt, dls);
     }
 
     Optimizer optimizer(List<Tensor> params) {
