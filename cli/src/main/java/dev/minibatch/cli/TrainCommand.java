@@ -83,11 +83,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        JobTimings timings = JobTimings.startIfAsked();
         PrintWriter stdout = spec.commandLine().getOut();
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
         claim(dir);
         TrainingOptions.Setup setup = training.build(data);
+        if (timings != null) {
+            timings.dataLoaded();
+        }
         Sequential model = setup.model();
         Optimizer opt = setup.optimizer();
         DataLoaders dls = setup.loaders();
@@ -114,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
         if (early != null) {
             learner.addCallbacks(early);
         }
+        if (timings != null) {
+            learner.addCallbacks(timings);
+        }
         stdout.println(model);
         History history = learner.fit(epochs - done);
         boolean earlyStopped = early != null && early.stoppedTraining();
@@ -130,6 +137,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelFiles.save(modelFile, model, meta);
         history.last().ifPresent(r -> stdout.printf("validation accuracy %.4f after %d epochs; model saved to %s%n",
                 r.metrics().getOrDefault("accuracy", Double.NaN), history.lastEpoch(), modelFile));
+        if (timings != null) {
+            timings.print(spec.commandLine().getErr());
+        }
         return 0;
     }
 
