@@ -21,6 +21,10 @@ import java.util.Map;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
+    /** Every dataset the command reads (MNIST, Fashion-MNIST, the lesson's pickle) has 28x28 images of 10 classes. */
+    private static final int MNIST_PIXELS = 784;
+    private static final int MNIST_CLASSES = 10;
+
     @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
             description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden = new ArrayList<>(List.of(50));
@@ -80,17 +84,33 @@ final class TrainingOptions {
     record Setup(Splits splits, Sequential model, Optimizer optimizer, DataLoaders loaders) {
     }
 
-    /** Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order. */
+    /**
+     * Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order.
+     * While the data loads, a {@link Warmup} on the other core gets the training step compiled; it is built
+     * before the seed is set, so the run draws the same numbers with it or without it.
+     */
     Setup build(DataOptions data) throws IOException {
         if (threads != null) {
             Minibatch.setNumThreads(threads);
         }
+        Sequential spare = model(MNIST_PIXELS, MNIST_CLASSES);
+        Warmup warmup = Warmup.start(spare, optimizer(spare.parameters()), MNIST_PIXELS, MNIST_CLASSES, batchSize);
         Minibatch.manualSeed(seed);
-        Splits splits = data.load();
-        Sequential model = ModelFiles.mlp(splits.train().tensor(0).size(1), hidden, splits.numClasses());
+        Splits splits;
+        try {
+            splits = data.load();
+        } finally {
+            warmup.finish();
+        }
+        Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
         Optimizer opt = optimizer(model.parameters());
         DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), batchSize, seed, workers);
         return new Setup(splits, model, opt, dls);
+    }
+
+    /** The job's model for inputs of {@code in} features and {@code classes} classes. */
+    Sequential model(int in, int classes) {
+        return ModelFiles.mlp(in, hidden, classes);
     }
 
     Optimizer optimizer(List<Tensor> params) {
