@@ -3,6 +3,7 @@ package dev.minibatch.spark;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.History;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -29,6 +32,8 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class SparkTrainer {
+    private static final Pattern LOCAL = Pattern.compile("local\\[([0-9]+|\\*)(, *[0-9]+)?]");
+
     private final TrainingJob job;
     private final int workers;
     private final Plan plan;
@@ -59,6 +64,33 @@ public final class SparkTrainer {
         results.sort(Comparator.comparingInt(RankResult::rank));
         Path dir = Path.of(plan.checkpointDir());
         return new SparkFit(Checkpoint.load(dir).history(), dir, List.copyOf(results));
+    }
+
+    /**
+     * Starts a Spark context, {@link #fit}s, and stops it: for a command line. {@code master} is Spark's (a plain
+     * {@code local[N]} is run as {@code local[N, 4]}, so that a failed task restarts the stage up to three times
+     * as on a cluster), or null to take the one spark-submit gives.
+     */
+    public SparkFit run(String master, String appName) throws IOException {
+        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.log.level", "WARN");
+        if (master != null) {
+            conf.setMaster(master.matches("local\\[[0-9*]+]") ? master.replace("]", ", 4]") : master);
+        }
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            return fit(sc);
+        }
+    }
+
+    /**
+     * The number of task slots of a {@code local[N]} or {@code local[N, F]} master ({@code *}: the cores), or
+     * -1 for any other master.
+     */
+    public static int localSlots(String master) {
+        Matcher m = LOCAL.matcher(master);
+        if (!m.matches()) {
+            return -1;
+        }
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
     /** The settings of a run; {@link #checkpointDir} is required. */
