@@ -16,10 +16,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -27,22 +29,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Data-parallel training in one barrier stage on Spark's local mode, 2 and 4 ranks. */
-class SparkTrainerTest {
-    private static JavaSparkContext sc;
+/**
+ * Data-parallel training in one barrier stage on Spark's local mode, with as many ranks as task slots:
+ * {@link SparkTrainerOnTwoSlotsTest} runs these tests on local[2], {@link SparkTrainerOnFourSlotsTest} on local[4].
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SparkTrainerTest {
+    private final int workers;
+    private JavaSparkContext sc;
 
     @TempDir
     Path dir;
 
+    SparkTrainerTest(int workers) {
+        this.workers = workers;
+    }
+
     @BeforeAll
-    static void startSpark() {
-        // local[4, 4]: four task slots, and a failed task may be retried (plain local[4] allows no failure).
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[4, 4]").setAppName("SparkTrainerTest")
-                .set("spark.ui.enabled", "false"));
+    void startSpark() {
+        // local[N, 4]: N task slots, and a failed task may be retried (plain local[N] allows no failure).
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[" + workers + ", 4]")
+                .setAppName(getClass().getSimpleName()).set("spark.ui.enabled", "false"));
     }
 
     @AfterAll
-    static void stopSpark() {
+    void stopSpark() {
         sc.stop();
     }
 
@@ -57,24 +68,22 @@ class SparkTrainerTest {
 
     @Test
     void oneStepEqualsSingleProcessTrainingOnTheGlobalBatch() throws Exception {
-        for (int workers : new int[] {2, 4}) {
-            int batch = 8;
-            TinyJob job = new TinyJob(batch * workers, 0.5f);
-            Map<String, Tensor> spark = parameters(fit(job, workers, 1, batch, "one-step-" + workers));
+        int batch = 8;
+        TinyJob job = new TinyJob(batch * workers, 0.5f);
+        Map<String, Tensor> spark = parameters(fit(job, workers, 1, batch, "one-step-" + workers));
 
-            Minibatch.manualSeed(7);
-            Module model = job.model();
-            Map<String, Tensor> initial = copy(model.stateDict());
-            Optimizer opt = job.optimizer(model);
-            TensorDataset ds = job.trainData();
-            int[] global = IntStream.range(0, workers)
-                    .flatMap(r -> epochOne(ds.size(), workers, r)).toArray();
-            Batch b = ds.getBatch(global);
-            Functional.crossEntropy(model.forward(b.x()), b.y()).backward();
-            opt.step();
-            model.stateDict().forEach((name, single) -> assertUpdateClose(name + " with " + workers + " workers",
-                    initial.get(name), single, spark.get(name)));
-        }
+        Minibatch.manualSeed(7);
+        Module model = job.model();
+        Map<String, Tensor> initial = copy(model.stateDict());
+        Optimizer opt = job.optimizer(model);
+        TensorDataset ds = job.trainData();
+        int[] global = IntStream.range(0, workers)
+                .flatMap(r -> epochOne(ds.size(), workers, r)).toArray();
+        Batch b = ds.getBatch(global);
+        Functional.crossEntropy(model.forward(b.x()), b.y()).backward();
+        opt.step();
+        model.stateDict().forEach((name, single) -> assertUpdateClose(name + " with " + workers + " workers",
+                initial.get(name), single, spark.get(name)));
     }
 
     private static IntStream epochOne(int n, int workers, int rank) {
@@ -89,7 +98,7 @@ class SparkTrainerTest {
     }
 
     private static Map<String, Tensor> copy(Map<String, Tensor> state) {
-        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
         state.forEach((k, t) -> out.put(k, Tensor.of(t.toFloatArray(), t.shape())));
         return out;
     }
@@ -112,17 +121,18 @@ class SparkTrainerTest {
     @Test
     void ranksAndRunsEndWithTheSameBitsAndATaskKilledInEpochTwoResumesToThemToo() throws Exception {
         TinyJob job = new TinyJob(200, 0.1f);
-        SparkTrainer.SparkFit first = fit(job, 4, 3, 10, "first");
-        SparkTrainer.SparkFit second = fit(job, 4, 3, 10, "second");
+        SparkTrainer.SparkFit first = fit(job, workers, 3, 10, "first");
+        SparkTrainer.SparkFit second = fit(job, workers, 3, 10, "second");
         String digest = first.ranks().get(0).parameterDigest();
-        assertEquals(4, first.ranks().size());
+        assertEquals(workers, first.ranks().size());
         first.ranks().forEach(r -> assertEquals(digest, r.parameterDigest(), "rank " + r.rank()));
         second.ranks().forEach(r -> assertEquals(digest, r.parameterDigest(), "second run, rank " + r.rank()));
         assertEquals(3, first.history().lastEpoch());
-        assertEquals(15, first.ranks().get(0).steps(), "200 samples: 50 per rank, 5 batches of 10, 3 epochs");
+        int batches = (200 / workers + 9) / 10;
+        assertEquals(3 * batches, first.ranks().get(0).steps(), "200 samples in batches of 10 per rank, 3 epochs");
 
         job.failInEpoch = 2;
-        SparkTrainer.SparkFit failed = fit(job, 4, 3, 10, "failed");
+        SparkTrainer.SparkFit failed = fit(job, workers, 3, 10, "failed");
         failed.ranks().forEach(r -> {
             assertEquals(1, r.stageAttempt(), "the stage ran again");
             assertEquals(1, r.resumedAfter(), "from the checkpoint of epoch 1");
@@ -136,7 +146,7 @@ class SparkTrainerTest {
     void ranksThatWouldTrainDifferentModelsAreRefusedBeforeTheFirstStep() {
         TinyJob job = new TinyJob(40, 0.1f);
         job.rankOneHidden = 12;
-        SparkException e = assertThrows(SparkException.class, () -> fit(job, 2, 1, 10, "mismatch"));
+        SparkException e = assertThrows(SparkException.class, () -> fit(job, workers, 1, 10, "mismatch"));
         String message = e.getMessage();
         assertTrue(message.contains("rank 1 would train another run than rank 0"), message);
         assertTrue(message.contains("parameter 0.weight: [16, 8] on rank 0, [12, 8] on rank 1"), message);
