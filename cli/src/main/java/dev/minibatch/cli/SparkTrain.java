@@ -25,8 +25,8 @@ final class SparkTrain {
             throw new ParameterException(spec.commandLine(), "--spark trains with a constant rate and the accuracy "
                     + "metric only, for now: leave out --schedule and --metrics");
         }
-        String master = spark.master.equals("submit") ? null : spark.master;
-        int ranks = spark.ranks != null ? spark.ranks : master == null ? -1 : SparkTrainer.localSlots(master);
+        String master = spark.sparkMaster();
+        int ranks = spark.ranks();
         if (ranks < 1) {
             throw new ParameterException(spec.commandLine(), "--ranks N is required with --spark " + spark.master
                     + (spark.ranks != null ? " and must be >= 1, got " + spark.ranks : ""));

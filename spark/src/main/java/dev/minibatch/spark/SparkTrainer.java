@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -32,8 +30,6 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class SparkTrainer {
-    private static final Pattern LOCAL = Pattern.compile("local\\[([0-9]+|\\*)(, *[0-9]+)?]");
-
     private final TrainingJob job;
     private final int workers;
     private final Plan plan;
@@ -79,18 +75,6 @@ public final class SparkTrainer {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return fit(sc);
         }
-    }
-
-    /**
-     * The number of task slots of a {@code local[N]} or {@code local[N, F]} master ({@code *}: the cores), or
-     * -1 for any other master.
-     */
-    public static int localSlots(String master) {
-        Matcher m = LOCAL.matcher(master);
-        if (!m.matches()) {
-            return -1;
-        }
-        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
     /** The settings of a run; {@link #checkpointDir} is required. */

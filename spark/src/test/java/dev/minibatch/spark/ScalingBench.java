@@ -31,6 +31,7 @@ final class ScalingBench {
     public static void main(String[] args) throws Exception {
         int maxRanks = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int parameters = wideModel().parameters().stream().mapToInt(Tensor::numel).sum();
+        stepSeconds(1); // the JIT's warm-up
         double compute = stepSeconds(1);
         System.out.printf(Locale.ROOT, "wide model: %,d parameters (%.2f MB of gradients); one step of %d samples: "
                 + "%.2f ms%n", parameters, parameters * 4e-6, BATCH, compute * 1e3);
