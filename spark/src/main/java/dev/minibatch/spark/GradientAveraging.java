@@ -29,8 +29,12 @@ public final class GradientAveraging implements Callback {
 
     @Override
     public void afterBackward(Learner learner) {
+        average(learner.model().parameters());
+    }
+
+    /** Replaces each parameter's gradient by its mean over the ranks, which pass the same parameters in order. */
+    public void average(List<Tensor> params) {
         List<float[]> grads = new ArrayList<>();
-        List<Tensor> params = learner.model().parameters();
         for (int i = 0; i < params.size(); i++) {
             Tensor g = params.get(i).grad();
             if (g == null) {

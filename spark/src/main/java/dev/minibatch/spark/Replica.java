@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ final class Replica {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("ranks", Integer.toString(replicas));
         d.put("model", model.toString().replaceAll("\\s*\\n\\s*", " "));
-        model.namedParameters().forEach((name, p) -> d.put("parameter " + name, List.of(boxed(p.shape())).toString()));
+        model.namedParameters().forEach((name, p) -> d.put("parameter " + name, Arrays.toString(p.shape())));
         optimizer.stateDict().forEach((key, t) -> {
             if (key.startsWith("param_groups.")) {
                 d.put("optimizer " + key, t.toString());
@@ -96,14 +97,6 @@ final class Replica {
         d.put("resumed after epoch", Integer.toString(history.lastEpoch()));
         job.settings().forEach((k, v) -> d.put("setting " + k, v));
         return d;
-    }
-
-    private static Integer[] boxed(int[] shape) {
-        Integer[] out = new Integer[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            out[i] = shape[i];
-        }
-        return out;
     }
 
     /** Trains the epochs the checkpoint lacks, starting from rank 0's parameters, and reports. */

@@ -8,7 +8,6 @@ import dev.minibatch.optim.SGD;
 import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
-import dev.minibatch.train.Learner;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +79,6 @@ final class ScalingBench {
                 Sequential model = wideModel();
                 SGD opt = SGD.builder(model.parameters()).lr(0.05f).momentum(0.9f).build();
                 GradientAveraging averaging = new GradientAveraging(ranks.rank(r));
-                Learner learner = new Learner(model, Functional::crossEntropy, opt, null, null);
                 Generator g = new Generator(r);
                 Tensor x = Tensor.rand(g, BATCH, 784);
                 Tensor y = Tensor.randint(g, 0, 10, BATCH);
@@ -88,7 +86,7 @@ final class ScalingBench {
                 for (int i = -10; i < REPEATS; i++) {
                     long start = System.nanoTime();
                     Functional.crossEntropy(model.forward(x), y).backward();
-                    averaging.afterBackward(learner);
+                    averaging.average(model.parameters());
                     opt.step();
                     opt.zeroGrad();
                     if (i >= 0) {
