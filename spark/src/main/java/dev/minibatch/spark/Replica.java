@@ -12,6 +12,7 @@ import dev.minibatch.tensor.Tensor;
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.CheckpointCallback;
+import dev.minibatch.train.EarlyStoppingCallback;
 import dev.minibatch.train.History;
 import dev.minibatch.train.Learner;
 
@@ -118,14 +119,20 @@ final class Replica {
                 sampler.setEpoch(l.epoch());
             }
         }, new GradientAveraging(allReduce));
-        learner.addCallbacks(job.callbacks(rank, replicas).toArray(new Callback[0]));
+        List<Callback> extra = job.callbacks(rank, replicas);
+        learner.addCallbacks(extra.toArray(new Callback[0]));
         if (rank == 0) {
             learner.addCallbacks(new CheckpointCallback(Path.of(plan.checkpointDir()), model, optimizer,
                     new Generator(plan.seed()), job.settings()));
         }
         int remaining = Math.max(0, plan.epochs() - history.lastEpoch());
         if (remaining > 0) {
-            learner.fit(remaining);
+            History done = learner.fit(remaining);
+            boolean earlyStop = extra.stream().anyMatch(c -> c instanceof EarlyStoppingCallback e && e.stoppedTraining());
+            if (done.stopReason().isPresent() && !earlyStop) {
+                // A stop of this rank alone (a NaN loss on its share): its peers would only see it leave.
+                throw new IllegalStateException("rank " + rank + " stopped training: " + done.stopReason().get());
+            }
         }
         return new RankResult(rank, stageAttempt, history.lastEpoch(), learner.iteration(), digest(model));
     }

@@ -143,6 +143,12 @@ abstract class SparkTrainerTest {
     }
 
     @Test
+    void aRunThatDivergesFailsTheStageSayingWhy() {
+        SparkException e = assertThrows(SparkException.class, () -> fit(new TinyJob(40, 1e30f), workers, 1, 10, "nan"));
+        assertTrue(e.getMessage().contains("stopped training"), e.getMessage());
+    }
+
+    @Test
     void ranksThatWouldTrainDifferentModelsAreRefusedBeforeTheFirstStep() {
         TinyJob job = new TinyJob(40, 0.1f);
         job.rankOneHidden = 12;
