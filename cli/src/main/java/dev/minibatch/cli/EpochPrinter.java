@@ -19,11 +19,15 @@ final class EpochPrinter implements Callback {
 
     @Override
     public void afterEpoch(Learner learner) {
-        EpochResult r = learner.history().last().orElseThrow();
+        out.println(line(learner.history().last().orElseThrow(), epochs));
+        out.flush();
+    }
+
+    /** An epoch's line, of {@code epochs} in all. */
+    static String line(EpochResult r, int epochs) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train_loss %.4f  valid_loss %.4f",
                 r.epoch(), epochs, r.trainLoss(), r.validLoss()));
         r.metrics().forEach((name, value) -> line.append(String.format(Locale.ROOT, "  %s %.4f", name, value)));
-        out.println(line.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())));
-        out.flush();
+        return line.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())).toString();
     }
 }

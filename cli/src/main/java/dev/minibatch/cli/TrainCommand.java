@@ -50,6 +50,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule = new ScheduleOptions();
 
+    @Mixin
+    SparkOptions spark = new SparkOptions();
+
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs to train, in all (default: ${DEFAULT-VALUE}).")
     int epochs = 5;
 
@@ -88,6 +91,9 @@ final class TrainCommand implements Callable<Integer> {
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
         claim(dir);
+        if (spark.enabled()) {
+            return SparkTrain.run(this, spark, spec, dir, stdout);
+        }
         TrainingOptions.Setup setup = training.build(data);
         if (timings != null) {
             timings.dataLoaded();
