@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kills="${1:-100}"
 seed="${2:-2024}"
-mvn -q -B test -Dfuzz.skip=true -Dtest=TrainingKillTest -Dkills="$kills" -Dkills.seed="$seed" \
+mvn -q -B test -pl core -Dfuzz.skip=true -Dtest=TrainingKillTest -Dkills="$kills" -Dkills.seed="$seed" \
     -Dsurefire.failIfNoSpecifiedTests=false
-grep -h "Tests run" target/surefire-reports/dev.minibatch.train.TrainingKillTest.txt
+grep -h "Tests run" core/target/surefire-reports/dev.minibatch.train.TrainingKillTest.txt
 echo "$kills kills (seed $seed): every resumed run reached the uninterrupted run's parameters bit for bit"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long-run benchmark (src/test/java/dev/minibatch/bench/LongRunBenchmark.java): 50 epochs of the
+# The long-run benchmark (core/src/test/java/dev/minibatch/bench/LongRunBenchmark.java): 50 epochs of the
 # lesson's experiment in one JVM, with logs, plots and checkpoints, printing the heap after a full GC and
 # the live threads after each epoch. Arguments: [EPOCHS [WORKERS [OUT_DIR]]]; JAVA_OPTS go to the JVM.
 #   bench/long-run.sh                 # 50 epochs, no data workers
@@ -7,10 +7,10 @@
 # MNIST is read from $MINIBATCH_DATA/mnist (e.g. MINIBATCH_DATA=../shared/data), or downloaded once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B test-compile
-cp_file=target/test-classpath.txt
-if [ ! -f "$cp_file" ] || [ pom.xml -nt "$cp_file" ]; then
-    mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+mvn -q -B test-compile -pl core
+cp_file=core/target/test-classpath.txt
+if [ ! -f "$cp_file" ] || [ core/pom.xml -nt "$cp_file" ]; then
+    mvn -q -B dependency:build-classpath -pl core -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
 fi
 exec java --add-modules jdk.incubator.vector -Xmx1g -XX:-UseLoopPredicate ${JAVA_OPTS:-} \
-    -cp "target/test-classes:target/classes:$(cat "$cp_file")" dev.minibatch.bench.LongRunBenchmark "$@"
+    -cp "core/target/test-classes:core/target/classes:$(cat "$cp_file")" dev.minibatch.bench.LongRunBenchmark "$@"

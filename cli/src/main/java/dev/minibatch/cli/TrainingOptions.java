@@ -1,0 +1,190 @@
+package dev.minibatch.cli;
+
+import dev.minibatch.data.Batch;
+import dev.minibatch.data.Dataset;
+import dev.minibatch.data.RandomShift;
+import dev.minibatch.data.TensorDataset;
+import dev.minibatch.datasets.Splits;
+import dev.minibatch.nn.Sequential;
+import dev.minibatch.optim.Adam;
+import dev.minibatch.optim.AdamW;
+import dev.minibatch.optim.Optimizer;
+import dev.minibatch.optim.SGD;
+import dev.minibatch.tensor.Minibatch;
+import dev.minibatch.tensor.Tensor;
+import dev.minibatch.train.DataLoaders;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
+final class TrainingOptions {
+    /** Every dataset the command reads (MNIST, Fashion-MNIST, the lesson's pickle) has 28x28 images of 10 classes. */
+    private static final int MNIST_PIXELS = 784;
+    private static final int MNIST_CLASSES = 10;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = ModelFiles.MLP,
+            description = "mlp (Linear-ReLU layers of --hidden sizes) or cnn (two convolutions with batch norm, "
+                    + "for 28x28 images) (default: ${DEFAULT-VALUE}).")
+    String model = ModelFiles.MLP;
+
+    @Option(names = "--shift", paramLabel = "PIXELS", defaultValue = "0",
+            description = "Augmentation: shift each training image by up to PIXELS in each direction, at random "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int shift;
+
+    /** For tests: train on the first N training images only. */
+    @Option(names = "--train-subset", hidden = true, paramLabel = "N")
+    Integer trainSubset;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
+            description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden = new ArrayList<>(List.of(50));
+
+    @Option(names = {"--batch-size", "--bs"}, defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize = 50;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", description = "Learning rate; the peak rate with --schedule onecycle "
+            + "(default: 0.5 for sgd, 0.001 for adam and adamw).")
+    Float lr;
+
+    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "Default: 0, or 0.01 for adamw.")
+    Float weightDecay;
+
+    @Option(names = "--betas", split = ",", paramLabel = "B1,B2", description = "Adam's betas (default: 0.9,0.999).")
+    List<Float> betas;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initialisation and the shuffling (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Data loading threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    /** Refuses settings that cannot run, naming them, as a bad option (exit status 2). */
+    void check(CommandSpec spec) {
+        if (batchSize < 1 || workers < 0 || (threads != null && threads < 1)) {
+            throw new ParameterException(spec.commandLine(), "batch size must be >= 1, workers >= 0 and threads >= 1 "
+                    + "(got " + batchSize + ", " + workers + ", " + threads + ")");
+        }
+        if (!List.of(ModelFiles.MLP, ModelFiles.CNN).contains(model)) {
+            throw new ParameterException(spec.commandLine(), "unknown model '" + model + "' (expected "
+                    + ModelFiles.MLP + " or " + ModelFiles.CNN + ")");
+        }
+        if (shift < 0 || (trainSubset != null && trainSubset < 1)) {
+            throw new ParameterException(spec.commandLine(), "--shift must be >= 0 pixels and --train-subset >= 1 "
+                    + "image (got " + shift + ", " + trainSubset + ")");
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new ParameterException(spec.commandLine(), "hidden sizes must be positive, got " + hidden);
+            }
+        }
+        if (!List.of("sgd", "adam", "adamw").contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(),
+                    "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
+        }
+        if (betas != null && betas.size() != 2) {
+            throw new ParameterException(spec.commandLine(), "--betas takes two values, got " + betas);
+        }
+    }
+
+    /** What these settings build: the data, and the model, optimizer and loaders seeded from {@link #seed}. */
+    record Setup(Splits splits, Sequential model, Optimizer optimizer, DataLoaders loaders) {
+    }
+
+    /**
+     * Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order.
+     * While the data loads, a {@link Warmup} on the other core gets the training step compiled; it is built
+     * before the seed is set, so the run draws the same numbers with it or without it.
+     */
+    Setup build(DataOptions data) throws IOException {
+        if (threads != null) {
+            Minibatch.setNumThreads(threads);
+        }
+        Sequential spare = model(MNIST_PIXELS, MNIST_CLASSES);
+        Warmup warmup = Warmup.start(spare, optimizer(spare.parameters()), MNIST_PIXELS, MNIST_CLASSES, batchSize);
+        Minibatch.manualSeed(seed);
+        Splits splits;
+        try {
+            splits = data.load();
+        } finally {
+            warmup.finish();
+        }
+        Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
+        Optimizer opt = optimizer(model.parameters());
+        DataLoaders dls = DataLoaders.of(trainSet(splits), splits.valid(), batchSize, seed, workers);
+        return new Setup(splits, model, opt, dls);
+    }
+
+    /** The job's model for inputs of {@code in} features and {@code classes} classes. */
+    Sequential model(int in, int classes) {
+        if (model.equals(ModelFiles.CNN)) {
+            if (in != MNIST_PIXELS) {
+                throw new IllegalArgumentException("--model cnn takes 28x28 grey images (784 pixels), got " + in);
+            }
+            return ModelFiles.cnn(classes);
+        }
+        return ModelFiles.mlp(in, hidden, classes);
+    }
+
+    /** The training set (or its first {@code --train-subset} images), shifted at random if {@code --shift} asks. */
+    private Dataset<Batch> trainSet(Splits splits) {
+        TensorDataset train = splits.train();
+        if (trainSubset != null && trainSubset < train.size()) {
+            train = new TensorDataset(train.tensor(0).slice(0, 0, trainSubset), train.tensor(1).slice(0, 0, trainSubset));
+        }
+        return shift == 0 ? train : new RandomShift(train, splits.imageShape(), shift, seed);
+    }
+
+    Optimizer optimizer(List<Tensor> params) {
+        return switch (optimizer) {
+            case "sgd" -> SGD.builder(params).lr(lr()).momentum(momentum).nesterov(nesterov)
+                    .weightDecay(weightDecay != null ? weightDecay : 0f).build();
+            case "adam" -> adam(Adam.builder(params), 0f);
+            default -> adam(AdamW.builder(params), 1e-2f);
+        };
+    }
+
+    /** The learning rate given, or the optimizer's default here. */
+    float lr() {
+        return lr != null ? lr : optimizer.equals("sgd") ? 0.5f : 1e-3f;
+    }
+
+    private Optimizer adam(Adam.Builder<? extends Adam> b, float defaultDecay) {
+        b.lr(lr()).weightDecay(weightDecay != null ? weightDecay : defaultDecay);
+        if (betas != null) {
+            b.betas(betas.get(0), betas.get(1));
+        }
+        return b.build();
+    }
+
+    /** What a checkpoint records of these settings. */
+    Map<String, String> settings(String dataset) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dataset", dataset);
+        s.put(ModelFiles.MODEL_KEY, model);
+        s.put("hidden", hidden.toString().replaceAll("[\\[\\] ]", ""));
+        s.put("batch_size", Integer.toString(batchSize));
+        s.put("optimizer", optimizer);
+        s.put("seed", Long.toString(seed));
+        return s;
+    }
+}

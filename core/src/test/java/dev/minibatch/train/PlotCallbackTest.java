@@ -1,0 +1,42 @@
+package dev.minibatch.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlotCallbackTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void drawsTheLossAndEachMetricInAFolderItCreates() throws IOException {
+        Path plots = dir.resolve("not/yet/there");
+        PlotCallback callback = new PlotCallback(plots);
+        ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f / epoch)
+                .metrics(Metric.mean("accuracy", (p, y) -> 0.5), Metric.mean("top5", (p, y) -> 0.9))
+                .addCallbacks(callback).fit(2);
+        assertEquals(800, ImageIO.read(callback.lossPlot().toFile()).getWidth());
+        assertEquals(plots.resolve("accuracy.png"), callback.metricPlot("accuracy"));
+        assertTrue(Files.size(callback.metricPlot("accuracy")) > 1000);
+        assertTrue(Files.size(callback.metricPlot("top5")) > 1000);
+    }
+
+    /** A chart that cannot be written fails the run, by the end of the run at the latest. */
+    @Test
+    void aChartThatCannotBeWrittenFailsTheRun() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+        Learner learner = ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f)
+                .addCallbacks(new PlotCallback(file.resolve("plots")));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> learner.fit(2));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+}
