@@ -4,7 +4,6 @@ import dev.minibatch.tensor.Autograd;
 import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,18 +46,6 @@ public class ConvBenchmark {
     private Tensor gradOut;
     private double passFlop;
 
-    /** Counts floating-point operations, reported as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double flop;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            flop = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void setUp() {
         Minibatch.setNumThreads(threads);
@@ -75,7 +62,7 @@ public class ConvBenchmark {
     }
 
     @Benchmark
-    public Tensor forward(Flops counter) {
+    public Tensor forward(GemmBenchmark.Flops counter) {
         try (var g = Autograd.noGrad()) {
             counter.flop += passFlop;
             return conv(x, weight);
@@ -83,7 +70,7 @@ public class ConvBenchmark {
     }
 
     @Benchmark
-    public Tensor weightGrad(Flops counter) {
+    public Tensor weightGrad(GemmBenchmark.Flops counter) {
         Tensor w = weight.detach().requiresGrad(true);
         conv(x, w).backward(gradOut);
         counter.flop += 2 * passFlop;
@@ -91,7 +78,7 @@ public class ConvBenchmark {
     }
 
     @Benchmark
-    public Tensor inputGrad(Flops counter) {
+    public Tensor inputGrad(GemmBenchmark.Flops counter) {
         Tensor in = x.detach().requiresGrad(true);
         conv(in, weight).backward(gradOut);
         counter.flop += 2 * passFlop;
