@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code train --model cnn} on 2,000 images, then evaluate, show and lr-find on the CNN it saves. */
+/** {@code train --model cnn} on 2,000 images, then evaluate, predict, show and lr-find on the CNN it saves. */
 class CnnCommandsTest {
     private static final String DATA = Fixtures.mnistDir().toString();
 
@@ -60,6 +60,15 @@ class CnnCommandsTest {
         assertEquals(0, run.status(), run.err());
         Matcher m = Pattern.compile("accuracy (\\d\\.\\d+)").matcher(run.out());
         assertTrue(m.find() && Float.parseFloat(m.group(1)) > 0.85f, run.out());
+    }
+
+    @Test
+    void predictRebuildsTheCnn() throws IOException {
+        Path png = dir.resolve("digit.png");
+        int label = ModelCommandsTest.writeFirstTestDigit(png);
+        CliRun run = CliRun.of("predict", "--model", model.toString(), png.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith(png + ": " + label + " (probability "), run.out());
     }
 
     @Test

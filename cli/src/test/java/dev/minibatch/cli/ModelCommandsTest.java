@@ -46,19 +46,24 @@ class ModelCommandsTest {
 
     @Test
     void predictReadsTestDigitsSavedAsPng() throws IOException {
+        Path png = dir.resolve("digit.png");
+        int label = writeFirstTestDigit(png);
+        CliRun run = CliRun.of("predict", "--model", model.toString(), png.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith(png + ": " + label + " (probability "), run.out());
+    }
+
+    /** Saves MNIST's first test digit as a grey PNG and returns its label. */
+    static int writeFirstTestDigit(Path png) throws IOException {
         Splits mnist = Mnist.load(Fixtures.mnistDir());
         float[] pixels = mnist.test().tensor(0).slice(0, 0, 1).toFloatArray();
-        int label = mnist.test().tensor(1).toIntArray()[0];
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < 784; i++) {
             int v = Math.round(pixels[i] * 255);
             img.setRGB(i % 28, i / 28, v << 16 | v << 8 | v);
         }
-        Path png = dir.resolve("digit.png");
         ImageIO.write(img, "png", png.toFile());
-        CliRun run = CliRun.of("predict", "--model", model.toString(), png.toString());
-        assertEquals(0, run.status(), run.err());
-        assertTrue(run.out().startsWith(png + ": " + label + " (probability "), run.out());
+        return mnist.test().tensor(1).toIntArray()[0];
     }
 
     @Test
