@@ -212,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
                                  PrintWriter stdout) {
         List<Callback> cbs = new ArrayList<>();
         if (!quiet) {
-            cbs.add(ProgressBarCallback.stderr());
+            cbs.add(ProgressBarCallback.stderr().progressOnly()); // EpochPrinter reports on stdout
         }
         if (scheduleCallback != null) {
             cbs.add(scheduleCallback);
