@@ -4,12 +4,15 @@ import dev.minibatch.datasets.FashionMnist;
 import dev.minibatch.datasets.Mnist;
 import dev.minibatch.datasets.MnistPickle;
 import dev.minibatch.datasets.Splits;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /** Which dataset, and where its files are: the options shared by every command that reads data. */
@@ -28,7 +31,8 @@ final class DataOptions {
     }
 
     @Option(names = "--dataset", paramLabel = "NAME", converter = DatasetConverter.class,
-            description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).", defaultValue = "mnist")
+            description = "mnist or fashion-mnist (default: the one the model or the resumed checkpoint records, else "
+                    + "${DEFAULT-VALUE}).", defaultValue = "mnist")
     Dataset dataset = Dataset.mnist;
 
     @Option(names = "--data", paramLabel = "PATH", description = "A folder holding the four IDX files, or the "
@@ -44,6 +48,24 @@ final class DataOptions {
 
     String name() {
         return dataset == Dataset.mnist ? "mnist" : "fashion-mnist";
+    }
+
+    /** What a checkpoint and model file record: the dataset (its files may move, so not --data). */
+    void addTo(RunSettings s) {
+        s.add("dataset", name(), v -> dataset = Dataset.parse(v));
+    }
+
+    /**
+     * The dataset the model was trained on, unless {@code --dataset} names it; another is refused (a bad
+     * option), as its images would be read as the model's classes.
+     */
+    void useModelsDataset(Path model, CommandSpec spec) throws IOException {
+        Map<String, String> recorded = new LinkedHashMap<>(ModelFiles.metadata(model));
+        recorded.putIfAbsent("dataset", "mnist"); // files from before the dataset was recorded were MNIST's
+        RunSettings s = new RunSettings();
+        addTo(s);
+        s.applyUnlessGiven(recorded, spec);
+        s.checkAgainst(recorded, "the model " + model, spec);
     }
 
     Splits load() throws IOException {

@@ -40,6 +40,9 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (model != null) {
+            data.useModelsDataset(model, spec);
+        }
         TensorDataset ds = SplitChoice.of(data.load(), split);
         int n = ds.size();
         if (start < 0 || count < 1 || start >= n) {

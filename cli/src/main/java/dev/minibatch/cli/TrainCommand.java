@@ -86,6 +86,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
+        Checkpoint ck = resume == null ? null : resumedCheckpoint();
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
         claim(dir);
@@ -100,13 +101,11 @@ final class TrainCommand implements Callable<Integer> {
                 training.workers);
         LRSchedulerCallback scheduleCallback = schedule.create(opt, epochs, dls.train().size(), training.lr());
         LRScheduler scheduler = scheduleCallback == null ? null : scheduleCallback.scheduler();
-        Map<String, String> settings = training.settings(data.name());
-        schedule.addTo(settings);
+        Map<String, String> settings = settings().values();
         Learner learner = new Learner(model, Functional::crossEntropy, opt, dls.train(), dls.valid())
                 .metrics(chosen.toArray(new Metric[0]));
         int done = 0;
-        if (resume != null) {
-            Checkpoint ck = Checkpoint.load(resume);
+        if (ck != null) {
             ck.restore(model, opt, scheduler, dls.generator());
             learner.resumeFrom(ck.history());
             done = ck.epoch();
@@ -138,6 +137,33 @@ final class TrainCommand implements Callable<Integer> {
         history.last().ifPresent(r -> stdout.printf("validation accuracy %.4f after %d epochs; model saved to %s%n",
                 r.metrics().getOrDefault("accuracy", Double.NaN), history.lastEpoch(), modelFile));
         return 0;
+    }
+
+    /**
+     * This run's settings, as its checkpoint and model record them. The epochs count only for a schedule
+     * that spans the run; with a constant rate a resumed run may train on to more.
+     */
+    private RunSettings settings() {
+        RunSettings s = new RunSettings();
+        data.addTo(s);
+        training.addTo(s);
+        schedule.addTo(s);
+        return s.add("epochs", epochs, v -> epochs = Integer.parseInt(v), !schedule.constant())
+                .add("clip_grad_norm", clipGradNorm, v -> clipGradNorm = RunSettings.optionalFloat(v))
+                .add("early_stop", earlyStop, v -> earlyStop = RunSettings.optionalInt(v))
+                .add("metrics", metrics, v -> metrics = List.of(v.split(",")));
+    }
+
+    /** The checkpoint to resume, whose recorded settings become this run's unless contradicted. */
+    private Checkpoint resumedCheckpoint() throws IOException {
+        if (!Files.isRegularFile(resume.resolve(Checkpoint.STATE_FILE))) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": no checkpoint there (expected "
+                    + resume.resolve(Checkpoint.STATE_FILE) + ", written by 'minibatch train' into <out>/checkpoint)");
+        }
+        Checkpoint ck = Checkpoint.load(resume);
+        settings().applyUnlessGiven(ck.settings(), spec);
+        settings().checkAgainst(ck.settings(), "the checkpoint " + resume, spec);
+        return ck;
     }
 
     private static Path parent(Path checkpointDir) {

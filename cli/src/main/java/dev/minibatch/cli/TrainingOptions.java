@@ -11,9 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
@@ -79,9 +77,9 @@ final class TrainingOptions {
     Optimizer optimizer(List<Tensor> params) {
         return switch (optimizer) {
             case "sgd" -> SGD.builder(params).lr(lr()).momentum(momentum).nesterov(nesterov)
-                    .weightDecay(weightDecay != null ? weightDecay : 0f).build();
-            case "adam" -> adam(Adam.builder(params), 0f);
-            default -> adam(AdamW.builder(params), 1e-2f);
+                    .weightDecay(weightDecay()).build();
+            case "adam" -> adam(Adam.builder(params));
+            default -> adam(AdamW.builder(params));
         };
     }
 
@@ -90,22 +88,29 @@ final class TrainingOptions {
         return lr != null ? lr : optimizer.equals("sgd") ? 0.5f : 1e-3f;
     }
 
-    private Optimizer adam(Adam.Builder<? extends Adam> b, float defaultDecay) {
-        b.lr(lr()).weightDecay(weightDecay != null ? weightDecay : defaultDecay);
+    /** The weight decay given, or the optimizer's default here. */
+    float weightDecay() {
+        return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 1e-2f : 0f;
+    }
+
+    private Optimizer adam(Adam.Builder<? extends Adam> b) {
+        b.lr(lr()).weightDecay(weightDecay());
         if (betas != null) {
             b.betas(betas.get(0), betas.get(1));
         }
         return b.build();
     }
 
-    /** What a checkpoint records of these settings. */
-    Map<String, String> settings(String dataset) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("dataset", dataset);
-        s.put("hidden", hidden.toString().replaceAll("[\\[\\] ]", ""));
-        s.put("batch_size", Integer.toString(batchSize));
-        s.put("optimizer", optimizer);
-        s.put("seed", Long.toString(seed));
-        return s;
+    /** What a checkpoint and model file record of these settings: the values in effect, defaults included. */
+    void addTo(RunSettings s) {
+        s.add("hidden", hidden, v -> hidden = RunSettings.ints(v))
+                .add("batch_size", batchSize, v -> batchSize = Integer.parseInt(v))
+                .add("optimizer", optimizer, v -> optimizer = v)
+                .add("lr", lr(), v -> lr = Float.valueOf(v))
+                .add("momentum", momentum, v -> momentum = Float.parseFloat(v))
+                .add("nesterov", nesterov, v -> nesterov = Boolean.parseBoolean(v))
+                .add("weight_decay", weightDecay(), v -> weightDecay = Float.valueOf(v))
+                .add("betas", betas != null ? betas : List.of(0.9f, 0.999f), v -> betas = RunSettings.floats(v))
+                .add("seed", seed, v -> seed = Long.parseLong(v));
     }
 }

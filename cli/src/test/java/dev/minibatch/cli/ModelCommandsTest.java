@@ -72,6 +72,15 @@ class ModelCommandsTest {
         assertTrue(img.getWidth() >= 3 * 28 && img.getHeight() >= 3 * 28);
     }
 
+    /** Another dataset's images would be read as this model's classes, and its files overwritten. */
+    @Test
+    void evaluatingOnAnotherDatasetThanTheModelsIsRefused() {
+        CliRun run = CliRun.of("evaluate", "--dataset", "fashion-mnist", "--model", model.toString());
+        assertEquals(2, run.status(), run.out());
+        assertTrue(run.err().contains("--dataset fashion-mnist contradicts the model " + model + "'s --dataset mnist"),
+                run.err());
+    }
+
     @Test
     void aMissingModelIsOneLine() {
         CliRun run = CliRun.of("evaluate", "--data", DATA, "--model", dir.resolve("none.safetensors").toString());

@@ -80,14 +80,24 @@ class TrainCommandTest {
         assertEquals(3, Files.readAllLines(stopped.resolve("metrics.csv")).size(), "each epoch logged once");
     }
 
+    /** A Fashion-MNIST run resumes, and its model is evaluated, on Fashion-MNIST without being told again. */
     @Test
-    void fashionMnistTrainsWithTheSameCommand(@TempDir Path dir) {
+    void fashionMnistTrainsWithTheSameCommandAndItsFilesRememberIt(@TempDir Path dir) throws IOException {
         // Debian's dataset-fashion-mnist puts the files here; .ci/run installs it.
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         CliRun run = CliRun.of("train", "--dataset", "fashion-mnist", "--epochs", "1", "--out", dir.toString(), "--quiet");
         assertEquals(0, run.status(), run.err());
         assertTrue(lastAccuracy(run.out()) > 0.7f, "one epoch on Fashion-MNIST\n" + run.out());
+        CliRun resumed = CliRun.of("train", "--resume", dir.resolve("checkpoint").toString(), "--epochs", "2", "--quiet");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(lastAccuracy(resumed.out()) > 0.8f, "two epochs on Fashion-MNIST\n" + resumed.out());
+        Path model = dir.resolve("model.safetensors");
+        assertEquals("fashion-mnist", Safetensors.load(model).metadata().get("dataset"));
+        CliRun evaluated = CliRun.of("evaluate", "--model", model.toString());
+        assertEquals(0, evaluated.status(), evaluated.err());
+        assertTrue(evaluated.out().startsWith("fashion-mnist test set: 10000 images"), evaluated.out());
+        assertTrue(lastAccuracy(" " + evaluated.out().replace(", accuracy", "  accuracy")) > 0.8f, evaluated.out());
     }
 
     @Test
@@ -143,6 +153,35 @@ class TrainCommandTest {
         assertTrue(diverged.err().contains("no checkpoint was written"), diverged.err());
         assertFalse(Files.exists(dir.resolve("checkpoint/checkpoint.safetensors")), "the other run's checkpoint is gone");
         assertEquals(0, train(dir, "--epochs", "1").status(), "the folder is free again");
+    }
+
+    /** {@code --resume DIR} alone continues the run as it was started: its model, optimizer and batch size. */
+    @Test
+    void resumingTakesTheCheckpointsSettingsAndRefusesContradictions(@TempDir Path dir) throws IOException {
+        assertEquals(0, train(dir, "--epochs", "1", "--hidden", "20", "--optimizer", "adam", "--batch-size", "100")
+                .status());
+        String ck = dir.resolve("checkpoint").toString();
+        CliRun contradicting = CliRun.of("train", "--data", DATA, "--quiet", "--resume", ck, "--epochs", "2",
+                "--hidden", "30");
+        assertEquals(2, contradicting.status(), contradicting.out());
+        assertTrue(contradicting.err().contains("--hidden 30 contradicts the checkpoint " + ck + "'s --hidden 20"),
+                contradicting.err());
+        CliRun resumed = CliRun.of("train", "--data", DATA, "--quiet", "--resume", ck, "--epochs", "2");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("(0): Linear(in_features=784, out_features=20, bias=True)"), resumed.out());
+        Map<String, String> meta = Safetensors.load(dir.resolve("model.safetensors")).metadata();
+        assertEquals(List.of("mnist", "20", "adam", "100", "0.001"),
+                List.of(meta.get("dataset"), meta.get("hidden"), meta.get("optimizer"), meta.get("batch_size"),
+                        meta.get("lr")), meta.toString());
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.csv")).size(), "both epochs in the run's own log");
+    }
+
+    @Test
+    void resumingFromAFolderWithoutACheckpointSaysWhatIsMissing(@TempDir Path dir) {
+        CliRun run = CliRun.of("train", "--data", DATA, "--resume", dir.resolve("nope").toString());
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("--resume " + dir.resolve("nope") + ": no checkpoint there (expected "
+                + dir.resolve("nope").resolve("checkpoint.safetensors")), run.err());
     }
 
     /** {@code --resume DIR} alone continues that run in its own folder. */
