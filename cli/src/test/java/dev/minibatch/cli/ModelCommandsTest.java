@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** evaluate, predict and show, on a model trained once for the class. */
 class ModelCommandsTest {
-    private static final String DATA = Fixtures.mnistDir().toString();
+    private static String data() {
+        return TrainCommandTest.data();
+    }
 
     @TempDir
     static Path dir;
@@ -34,7 +36,7 @@ class ModelCommandsTest {
 
     @Test
     void evaluatePrintsLossAccuracyAndTheConfusionMatrix() throws IOException {
-        CliRun run = CliRun.of("evaluate", "--data", DATA, "--model", model.toString());
+        CliRun run = CliRun.of("evaluate", "--data", data(), "--model", model.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("mnist test set: 10000 images"), run.out());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("accuracy (\\d\\.\\d+)").matcher(run.out());
@@ -64,7 +66,7 @@ class ModelCommandsTest {
     @Test
     void showDrawsAGridWithPredictions() throws IOException {
         Path png = dir.resolve("grid.png");
-        CliRun run = CliRun.of("show", "--data", DATA, "--split", "valid", "--count", "9", "--model", model.toString(),
+        CliRun run = CliRun.of("show", "--data", data(), "--split", "valid", "--count", "9", "--model", model.toString(),
                 "--out", png.toString());
         assertEquals(0, run.status(), run.err());
         BufferedImage img = ImageIO.read(png.toFile());
@@ -83,7 +85,7 @@ class ModelCommandsTest {
 
     @Test
     void aMissingModelIsOneLine() {
-        CliRun run = CliRun.of("evaluate", "--data", DATA, "--model", dir.resolve("none.safetensors").toString());
+        CliRun run = CliRun.of("evaluate", "--data", data(), "--model", dir.resolve("none.safetensors").toString());
         assertEquals(1, run.status());
         assertEquals("minibatch evaluate: " + dir.resolve("none.safetensors")
                 + ": no such model file (train one with 'minibatch train')", run.err().strip());
@@ -91,7 +93,7 @@ class ModelCommandsTest {
 
     @Test
     void benchTimesTrainingEpochs() throws IOException {
-        CliRun run = CliRun.of("bench", "--data", DATA, "--epochs", "1", "--models", "lesson");
+        CliRun run = CliRun.of("bench", "--data", data(), "--epochs", "1", "--models", "lesson");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().matches("(?s)lesson 784-50-10 batch 50, 1 epochs: median train epoch \\d+\\.\\d+ s.*valid_acc 0\\.9\\d+.*"),
                 run.out());
