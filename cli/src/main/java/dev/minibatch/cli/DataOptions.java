@@ -1,9 +1,11 @@
 package dev.minibatch.cli;
 
+import dev.minibatch.datasets.DatasetNotFoundException;
 import dev.minibatch.datasets.FashionMnist;
 import dev.minibatch.datasets.Mnist;
 import dev.minibatch.datasets.MnistPickle;
 import dev.minibatch.datasets.Splits;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -24,7 +26,7 @@ final class DataOptions {
             return switch (s) {
                 case "mnist" -> mnist;
                 case "fashion-mnist", "fashion_mnist" -> fashion_mnist;
-                default -> throw new IllegalArgumentException("unknown dataset '" + s
+                default -> throw new CommandLine.TypeConversionException("unknown dataset '" + s
                         + "' (expected mnist or fashion-mnist)");
             };
         }
@@ -75,10 +77,30 @@ final class DataOptions {
         if (data != null && Files.isRegularFile(data)) {
             return MnistPickle.load(data);
         }
-        if (dataset == Dataset.fashion_mnist) {
-            return data == null ? FashionMnist.load() : FashionMnist.load(data);
+        try {
+            if (dataset == Dataset.fashion_mnist) {
+                return data == null ? FashionMnist.load() : FashionMnist.load(data);
+            }
+            return data == null ? Mnist.load() : Mnist.load(data);
+        } catch (DatasetNotFoundException e) {
+            throw new IOException(notFound(e, name()));
         }
-        return data == null ? Mnist.load() : Mnist.load(data);
+    }
+
+    /** The library's message speaks to a Java caller ({@code load(dir)}); this one to a user of the command. */
+    static String notFound(DatasetNotFoundException e, String folder) {
+        String download = e.getCause() == null ? "" : " and could not be downloaded (" + firstProblem(e.getCause()) + ")";
+        return e.dataset() + " is not available: " + String.join(", ", e.missing()) + " are not in " + e.target()
+                + download + "; put the four files (plain or .gz) in a folder and pass --data DIR, or set "
+                + "MINIBATCH_DATA to a folder holding " + folder + "/";
+    }
+
+    /** A failed download lists every mirror's problem; the first says enough (offline, say). */
+    private static String firstProblem(Throwable failure) {
+        String m = String.valueOf(failure.getMessage());
+        int start = m.indexOf(": ");
+        int end = m.indexOf("; ");
+        return m.substring(start < 0 ? 0 : start + 2, end < 0 ? m.length() : end);
     }
 
     List<String> classNames() {

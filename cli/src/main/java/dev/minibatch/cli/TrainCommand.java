@@ -89,12 +89,12 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint ck = resume == null ? null : resumedCheckpoint();
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
-        claim(dir);
         if (training.threads != null) {
             Minibatch.setNumThreads(training.threads);
         }
         Minibatch.manualSeed(training.seed);
-        Splits splits = data.load();
+        Splits splits = data.load(); // before the folder is made: missing data leaves no empty folder behind
+        claim(dir);
         Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
         Optimizer opt = training.optimizer(model.parameters());
         DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
             learner.addCallbacks(early);
         }
         stdout.println(model);
-        History history = learner.fit(epochs - done);
+        History history = fitSayingHowToResume(learner, epochs - done, dir);
         boolean earlyStopped = early != null && early.stoppedTraining();
         if (history.stopReason().isPresent() && !earlyStopped) {
             // The model may hold NaN now: keep the last good checkpoint and write no final model.
@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
      * says to replace it, which deletes that checkpoint first.
      */
     private void claim(Path dir) throws IOException {
-        AtomicFiles.checkWritable(dir); // fail before loading data and training, not at the first checkpoint
+        AtomicFiles.checkWritable(dir); // fail before training, not at the first checkpoint
         Path existing = dir.resolve(CHECKPOINT);
         boolean held = Files.exists(existing.resolve(Checkpoint.STATE_FILE));
         boolean resumingIt = resume != null && held && Files.isSameFile(existing, resume);
@@ -192,6 +192,30 @@ final class TrainCommand implements Callable<Integer> {
         Files.deleteIfExists(existing.resolve(Checkpoint.STATE_FILE));
         Files.deleteIfExists(existing.resolve(Checkpoint.MODEL_FILE));
         Files.deleteIfExists(dir.resolve("model.safetensors"));
+    }
+
+    /** Ctrl-C (or a kill) ends the JVM mid-run: its shutdown hook says how to continue. */
+    private History fitSayingHowToResume(Learner learner, int epochs, Path dir) {
+        PrintWriter err = spec.commandLine().getErr();
+        Thread hint = new Thread(() -> err.println("minibatch train: interrupted; " + resumeHint(dir)));
+        Runtime.getRuntime().addShutdownHook(hint);
+        try {
+            return learner.fit(epochs);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: nothing to remove
+            }
+        }
+    }
+
+    private static String resumeHint(Path dir) {
+        Path ck = dir.resolve(CHECKPOINT);
+        if (!Files.exists(ck.resolve(Checkpoint.STATE_FILE))) {
+            return "no checkpoint was written yet (a checkpoint is written after each epoch)";
+        }
+        return "continue from the last checkpoint with: minibatch train --resume " + ck;
     }
 
     private String lastGood(Path dir, History history) {

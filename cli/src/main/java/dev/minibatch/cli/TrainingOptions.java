@@ -52,21 +52,23 @@ final class TrainingOptions {
 
     /** Refuses settings that cannot run, naming them, as a bad option (exit status 2). */
     void check(CommandSpec spec) {
-        if (batchSize < 1 || workers < 0 || (threads != null && threads < 1)) {
-            throw new ParameterException(spec.commandLine(), "batch size must be >= 1, workers >= 0 and threads >= 1 "
-                    + "(got " + batchSize + ", " + workers + ", " + threads + ")");
-        }
-        for (int h : hidden) {
-            if (h < 1) {
-                throw new ParameterException(spec.commandLine(), "hidden sizes must be positive, got " + hidden);
-            }
-        }
-        if (!List.of("sgd", "adam", "adamw").contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(),
-                    "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
-        }
-        if (betas != null && betas.size() != 2) {
-            throw new ParameterException(spec.commandLine(), "--betas takes two values, got " + betas);
+        require(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        require(spec, workers >= 0, "--workers must be >= 0, got " + workers);
+        require(spec, threads == null || threads >= 1, "--threads must be >= 1, got " + threads);
+        require(spec, hidden.stream().allMatch(h -> h >= 1), "hidden sizes must be positive, got " + hidden);
+        require(spec, List.of("sgd", "adam", "adamw").contains(optimizer),
+                "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
+        require(spec, lr == null || lr > 0, "--lr must be > 0, got " + lr);
+        require(spec, momentum >= 0, "--momentum must be >= 0, got " + momentum);
+        require(spec, weightDecay == null || weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
+        require(spec, betas == null || betas.size() == 2, "--betas takes two values, got " + betas);
+        require(spec, betas == null || betas.stream().allMatch(b -> b >= 0 && b < 1),
+                "--betas must be in [0, 1), got " + betas);
+    }
+
+    private static void require(CommandSpec spec, boolean ok, String problem) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), problem);
         }
     }
 

@@ -131,6 +131,46 @@ class TrainCommandTest {
         }
     }
 
+    /** Each bad value is named alone, in the user's words: no null, no Java exception, no folder made. */
+    @Test
+    void badValuesAreNamedOneByOneAndMakeNoFolder(@TempDir Path dir) {
+        Map<String, List<String>> cases = Map.of(
+                "--batch-size must be >= 1, got 0", List.of("--batch-size", "0"),
+                "--lr must be > 0, got -1.0", List.of("--lr", "-1"),
+                "--workers must be >= 0, got -2", List.of("--workers", "-2"),
+                "Invalid value for option '--dataset': unknown dataset 'cifar10' (expected mnist or fashion-mnist)",
+                List.of("--dataset", "cifar10"));
+        cases.forEach((message, option) -> {
+            Path out = dir.resolve("out");
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--out", out.toString()));
+            args.addAll(option);
+            CliRun run = CliRun.of(args.toArray(new String[0]));
+            assertEquals(2, run.status(), option + ": " + run.err());
+            assertEquals("minibatch train: " + message + " (see 'minibatch train --help')", run.err().strip());
+            assertFalse(Files.exists(out), option + " made " + out);
+        });
+    }
+
+    /** Ctrl-C or a kill ends the JVM: its last words say how to continue the run. */
+    @Test
+    void anInterruptedRunSaysHowToResume(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data(), "--out", out.toString(), "--quiet", "--epochs", "50")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        Path checkpoint = out.resolve("checkpoint").resolve("checkpoint.safetensors");
+        while (!Files.exists(checkpoint) && p.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), "the run is still training");
+        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C's SIGINT
+        p.waitFor();
+        assertTrue(Files.readString(err).contains("minibatch train: interrupted; continue from the last checkpoint "
+                + "with: minibatch train --resume " + out.resolve("checkpoint")), Files.readString(err));
+    }
+
     @Test
     void failuresGiveOneLineAndStatusOne(@TempDir Path dir) throws IOException {
         CliRun missing = CliRun.of("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
