@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,15 +64,17 @@ class ModelCommandsTest {
         assertTrue(run.out().startsWith(png + ": " + label + " (probability "), run.out());
     }
 
+    /** Beside the model, not in the working directory; wrong predictions are marked. */
     @Test
-    void showDrawsAGridWithPredictions() throws IOException {
-        Path png = dir.resolve("grid.png");
-        CliRun run = CliRun.of("show", "--data", data(), "--split", "valid", "--count", "9", "--model", model.toString(),
-                "--out", png.toString());
+    void showDrawsAGridWithPredictionsBesideTheModel() throws IOException {
+        CliRun run = CliRun.of("show", "--data", data(), "--split", "valid", "--count", "9", "--model", model.toString());
         assertEquals(0, run.status(), run.err());
+        Path png = dir.resolve("show-valid.png");
+        assertEquals("drew 9 images of mnist valid (wrong predictions in red) in " + png, run.out().strip());
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertTrue(img.getWidth() >= 3 * 28 && img.getHeight() >= 3 * 28);
+        assertFalse(Files.exists(Path.of("show-valid.png")) || Files.exists(Path.of("show.png")));
     }
 
     /** Another dataset's images would be read as this model's classes, and its files overwritten. */
