@@ -59,11 +59,7 @@ class LocatorTest {
     void offlineTheErrorSaysWhichFilesAreMissingWhereItLookedAndHowToProvideThem() throws IOException {
         Path partial = Files.createDirectories(tmp.resolve("data/mnist"));
         Files.write(partial.resolve("train-labels-idx1-ubyte"), new byte[] {1});
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        List<URI> unreachable = List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
+        List<URI> unreachable = unreachableMirror();
         var e = assertThrows(DatasetNotFoundException.class,
                 () -> Locator.locate(Mnist.SPEC, null, unreachable, env(true)));
         String m = e.getMessage();
@@ -89,11 +85,7 @@ class LocatorTest {
     /** A failed download takes back the folders it made, and the error names the files and their folder. */
     @Test
     void offlineNoEmptyFolderIsLeftBehind() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        List<URI> unreachable = List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
+        List<URI> unreachable = unreachableMirror();
         var e = assertThrows(DatasetNotFoundException.class,
                 () -> Locator.locate(Mnist.SPEC, null, unreachable, env(false)));
         assertFalse(Files.exists(tmp.resolve("cache")), "the cache folder the download made is gone");
@@ -101,5 +93,14 @@ class LocatorTest {
         assertEquals(List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
                 "t10k-labels-idx1-ubyte.gz"), e.missing());
         assertEquals(tmp.resolve("cache/mnist"), e.target());
+    }
+
+    /** A mirror on a port that was just closed: every download from it fails at once. */
+    private static List<URI> unreachableMirror() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        return List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
     }
 }
