@@ -1,10 +1,7 @@
 package dev.minibatch.cli;
 
-import dev.minibatch.datasets.Splits;
 import dev.minibatch.nn.Functional;
 import dev.minibatch.nn.Sequential;
-import dev.minibatch.optim.Optimizer;
-import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.train.DataLoaders;
 import dev.minibatch.train.LRFinder;
 import dev.minibatch.train.Learner;
@@ -61,16 +58,11 @@ final class LrFindCommand implements Callable<Integer> {
         if (png.toAbsolutePath().getParent() != null) {
             Files.createDirectories(png.toAbsolutePath().getParent());
         }
-        if (training.threads != null) {
-            Minibatch.setNumThreads(training.threads);
-        }
-        Minibatch.manualSeed(training.seed);
-        Splits splits = data.load();
-        Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
-        Optimizer opt = training.optimizer(model.parameters());
-        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
-                training.workers);
-        LRFinder.Result r = finder.run(new Learner(model, Functional::crossEntropy, opt, dls.train(), dls.valid()));
+        TrainingOptions.Setup setup = training.build(data);
+        Sequential model = setup.model();
+        DataLoaders dls = setup.loaders();
+        LRFinder.Result r = finder.run(new Learner(model, Functional::crossEntropy, setup.optimizer(), dls.train(),
+                dls.valid()));
         r.plot(png);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(model);

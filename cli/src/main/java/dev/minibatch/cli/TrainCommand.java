@@ -1,12 +1,10 @@
 package dev.minibatch.cli;
 
-import dev.minibatch.datasets.Splits;
 import dev.minibatch.io.AtomicFiles;
 import dev.minibatch.nn.Functional;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.LRScheduler;
 import dev.minibatch.optim.Optimizer;
-import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.train.Callback;
 import dev.minibatch.train.Checkpoint;
 import dev.minibatch.train.CheckpointCallback;
@@ -85,20 +83,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        JobTimings timings = JobTimings.startIfAsked();
         PrintWriter stdout = spec.commandLine().getOut();
         Checkpoint ck = resume == null ? null : resumedCheckpoint();
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
-        if (training.threads != null) {
-            Minibatch.setNumThreads(training.threads);
+        TrainingOptions.Setup setup = training.build(data); // data first: missing data leaves no empty folder
+        if (timings != null) {
+            timings.dataLoaded();
         }
-        Minibatch.manualSeed(training.seed);
-        Splits splits = data.load(); // before the folder is made: missing data leaves no empty folder behind
         claim(dir);
-        Sequential model = training.model(splits.train().tensor(0).size(1), splits.numClasses());
-        Optimizer opt = training.optimizer(model.parameters());
-        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), training.batchSize, training.seed,
-                training.workers);
+        Sequential model = setup.model();
+        Optimizer opt = setup.optimizer();
+        DataLoaders dls = setup.loaders();
         LRSchedulerCallback scheduleCallback = schedule.create(opt, epochs, dls.train().size(), training.lr());
         LRScheduler scheduler = scheduleCallback == null ? null : scheduleCallback.scheduler();
         Map<String, String> settings = settings().values();
@@ -120,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         if (early != null) {
             learner.addCallbacks(early);
         }
+        if (timings != null) {
+            learner.addCallbacks(timings);
+        }
         stdout.println(model);
         History history = fitSayingHowToResume(learner, epochs - done, dir);
         boolean earlyStopped = early != null && early.stoppedTraining();
@@ -136,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelFiles.save(modelFile, model, meta);
         history.last().ifPresent(r -> stdout.printf("validation accuracy %.4f after %d epochs; model saved to %s%n",
                 r.metrics().getOrDefault("accuracy", Double.NaN), history.lastEpoch(), modelFile));
+        if (timings != null) {
+            timings.print(spec.commandLine().getErr());
+        }
         return 0;
     }
 

@@ -1,20 +1,28 @@
 package dev.minibatch.cli;
 
+import dev.minibatch.datasets.Splits;
 import dev.minibatch.nn.Sequential;
 import dev.minibatch.optim.Adam;
 import dev.minibatch.optim.AdamW;
 import dev.minibatch.optim.Optimizer;
 import dev.minibatch.optim.SGD;
+import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
+import dev.minibatch.train.DataLoaders;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
+    /** Every dataset the command reads (MNIST, Fashion-MNIST, the lesson's pickle) has 28x28 images of 10 classes. */
+    private static final int MNIST_PIXELS = 784;
+    private static final int MNIST_CLASSES = 10;
+
     @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "50",
             description = "Hidden layer sizes, e.g. 800 or 256,128 (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden = new ArrayList<>(List.of(50));
@@ -72,6 +80,35 @@ final class TrainingOptions {
         }
     }
 
+    /** What these settings build: the data, and the model, optimizer and loaders seeded from {@link #seed}. */
+    record Setup(Splits splits, Sequential model, Optimizer optimizer, DataLoaders loaders) {
+    }
+
+    /**
+     * Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order.
+     * While the data loads, a {@link Warmup} on the other core gets the training step compiled; it is built
+     * before the seed is set, so the run draws the same numbers with it or without it.
+     */
+    Setup build(DataOptions data) throws IOException {
+        if (threads != null) {
+            Minibatch.setNumThreads(threads);
+        }
+        Sequential spare = model(MNIST_PIXELS, MNIST_CLASSES);
+        Warmup warmup = Warmup.start(spare, optimizer(spare.parameters()), MNIST_PIXELS, MNIST_CLASSES, batchSize);
+        Minibatch.manualSeed(seed);
+        Splits splits;
+        try {
+            splits = data.load();
+        } finally {
+            warmup.finish();
+        }
+        Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
+        Optimizer opt = optimizer(model.parameters());
+        DataLoaders dls = DataLoaders.of(splits.train(), splits.valid(), batchSize, seed, workers);
+        return new Setup(splits, model, opt, dls);
+    }
+
+    /** The job's model for inputs of {@code in} features and {@code classes} classes. */
     Sequential model(int in, int classes) {
         return ModelFiles.mlp(in, hidden, classes);
     }

@@ -21,7 +21,7 @@ public class AdaptiveAvgPool2d extends Module {
     }
 
     private AdaptiveAvgPool2d(int outputHeight, int outputWidth, boolean square) {
-        String shown = square ? String.valueOf(outputHeight) : LayerSettings.tuple(new int[] {outputHeight, outputWidth});
+        String shown = square ? String.valueOf(outputHeight) : Repr.tuple(new int[] {outputHeight, outputWidth});
         LayerSettings.atLeast("AdaptiveAvgPool2d", "output_size", shown, Math.min(outputHeight, outputWidth), 1);
         this.outputHeight = outputHeight;
         this.outputWidth = outputWidth;
@@ -41,6 +41,6 @@ public class AdaptiveAvgPool2d extends Module {
     @Override
     protected String extraRepr() {
         return "output_size=" + (square ? String.valueOf(outputHeight)
-                : LayerSettings.tuple(new int[] {outputHeight, outputWidth}));
+                : Repr.tuple(new int[] {outputHeight, outputWidth}));
     }
 }

@@ -34,11 +34,11 @@ public abstract class BatchNorm extends Module {
         String name = getClass().getSimpleName();
         LayerSettings.atLeast(name, "num_features", String.valueOf(numFeatures), numFeatures, 1);
         if (!(eps > 0)) {
-            throw new IllegalArgumentException(name + ": eps must be positive, got " + LayerSettings.pyFloat(eps));
+            throw new IllegalArgumentException(name + ": eps must be positive, got " + Repr.pyFloat(eps));
         }
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException(name + ": momentum must be between 0 and 1, got "
-                    + LayerSettings.pyFloat(momentum));
+                    + Repr.pyFloat(momentum));
         }
         this.numFeatures = numFeatures;
         this.eps = eps;
@@ -80,8 +80,8 @@ public abstract class BatchNorm extends Module {
 
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + LayerSettings.pyFloat(eps) + ", momentum=" + LayerSettings.pyFloat(momentum)
-                + ", affine=" + LayerSettings.bool(affine)
-                + ", track_running_stats=" + LayerSettings.bool(trackRunningStats);
+        return numFeatures + ", eps=" + Repr.pyFloat(eps) + ", momentum=" + Repr.pyFloat(momentum)
+                + ", affine=" + Repr.bool(affine)
+                + ", track_running_stats=" + Repr.bool(trackRunningStats);
     }
 }

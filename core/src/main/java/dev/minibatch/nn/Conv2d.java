@@ -118,13 +118,13 @@ public class Conv2d extends Module {
     @Override
     protected String extraRepr() {
         StringBuilder s = new StringBuilder().append(inChannels).append(", ").append(outChannels)
-                .append(", kernel_size=").append(LayerSettings.tuple(kernelSize))
-                .append(", stride=").append(LayerSettings.tuple(stride));
+                .append(", kernel_size=").append(Repr.tuple(kernelSize))
+                .append(", stride=").append(Repr.tuple(stride));
         if (padding[0] != 0 || padding[1] != 0) {
-            s.append(", padding=").append(LayerSettings.tuple(padding));
+            s.append(", padding=").append(Repr.tuple(padding));
         }
         if (dilation[0] != 1 || dilation[1] != 1) {
-            s.append(", dilation=").append(LayerSettings.tuple(dilation));
+            s.append(", dilation=").append(Repr.tuple(dilation));
         }
         if (groups != 1) {
             s.append(", groups=").append(groups);

@@ -18,7 +18,7 @@ public class Dropout extends Module {
     public Dropout(double p) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("Dropout: dropout probability has to be between 0 and 1, but got "
-                    + LayerSettings.pyFloat(p));
+                    + Repr.pyFloat(p));
         }
         this.p = p;
     }
@@ -30,6 +30,6 @@ public class Dropout extends Module {
 
     @Override
     protected String extraRepr() {
-        return "p=" + LayerSettings.pyFloat(p) + ", inplace=False";
+        return "p=" + Repr.pyFloat(p) + ", inplace=False";
     }
 }

@@ -45,6 +45,6 @@ public class MaxPool2d extends Module {
     @Override
     protected String extraRepr() {
         return "kernel_size=" + kernelSize + ", stride=" + stride + ", padding=" + padding + ", dilation=" + dilation
-                + ", ceil_mode=" + LayerSettings.bool(ceilMode);
+                + ", ceil_mode=" + Repr.bool(ceilMode);
     }
 }

@@ -16,12 +16,7 @@ import dev.minibatch.tensor.Minibatch;
 public record DataLoaders(DataLoader<Batch> train, DataLoader<Batch> valid, Generator generator) {
     /** Shuffled from a generator seeded by the default generator, so {@code Minibatch.manualSeed} fixes it. */
     public static DataLoaders of(Dataset<Batch> trainDs, Dataset<Batch> validDs, int batchSize) {
-        Generator d = Minibatch.defaultGenerator();
-        long seed;
-        synchronized (d) {
-            seed = d.nextLong();
-        }
-        return of(trainDs, validDs, batchSize, seed, 0);
+        return of(trainDs, validDs, batchSize, Minibatch.defaultGenerator().nextLong(), 0);
     }
 
     public static DataLoaders of(Dataset<Batch> trainDs, Dataset<Batch> validDs, int batchSize, long seed) {

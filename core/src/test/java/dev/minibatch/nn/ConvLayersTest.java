@@ -135,17 +135,4 @@ class ConvLayersTest {
         d.eval();
         assertArrayEquals(x.toFloatArray(), d.forward(x).toFloatArray());
     }
-
-    @Test
-    void pythonFloatsPrintAsPythonPrintsThem() {
-        assertEquals("1e-05", LayerSettings.pyFloat(1e-5));
-        assertEquals("0.1", LayerSettings.pyFloat(0.1));
-        assertEquals("0.0001", LayerSettings.pyFloat(1e-4));
-        assertEquals("1.0", LayerSettings.pyFloat(1));
-        assertEquals("123.5", LayerSettings.pyFloat(123.5));
-        assertEquals("1e+16", LayerSettings.pyFloat(1e16));
-        assertEquals("2.5e-07", LayerSettings.pyFloat(2.5e-7));
-        assertEquals("-0.001", LayerSettings.pyFloat(-0.001));
-        assertEquals("0.0", LayerSettings.pyFloat(0));
-    }
 }

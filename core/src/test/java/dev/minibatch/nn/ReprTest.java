@@ -34,4 +34,20 @@ class ReprTest {
         assertEquals("inf", Repr.pyFloat(Float.POSITIVE_INFINITY));
         assertEquals("-inf", Repr.pyFloat(Float.NEGATIVE_INFINITY));
     }
+
+    /** Settings such as BatchNorm's eps are doubles, printed with the double's own shortest digits. */
+    @Test
+    void doublesPrintAsPythonPrintsThem() {
+        assertEquals("1e-05", Repr.pyFloat(1e-5));
+        assertEquals("0.1", Repr.pyFloat(0.1));
+        assertEquals("0.0001", Repr.pyFloat(1e-4));
+        assertEquals("1.0", Repr.pyFloat(1.0));
+        assertEquals("123.5", Repr.pyFloat(123.5));
+        assertEquals("1e+16", Repr.pyFloat(1e16));
+        assertEquals("2.5e-07", Repr.pyFloat(2.5e-7));
+        assertEquals("-0.001", Repr.pyFloat(-0.001));
+        assertEquals("0.0", Repr.pyFloat(0.0));
+        assertEquals("-0.0", Repr.pyFloat(-0.0));
+        assertEquals("inf", Repr.pyFloat(Double.POSITIVE_INFINITY));
+    }
 }

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PlotCallbackTest {
@@ -26,5 +28,15 @@ class PlotCallbackTest {
         assertEquals(plots.resolve("accuracy.png"), callback.metricPlot("accuracy"));
         assertTrue(Files.size(callback.metricPlot("accuracy")) > 1000);
         assertTrue(Files.size(callback.metricPlot("top5")) > 1000);
+    }
+
+    /** A chart that cannot be written fails the run, by the end of the run at the latest. */
+    @Test
+    void aChartThatCannotBeWrittenFailsTheRun() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+        Learner learner = ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f)
+                .addCallbacks(new PlotCallback(file.resolve("plots")));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> learner.fit(2));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 }
