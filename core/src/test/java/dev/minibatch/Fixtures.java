@@ -3,6 +3,8 @@ package dev.minibatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minibatch.tensor.Tensor;
+import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,14 +15,41 @@ import java.nio.file.Path;
 public final class Fixtures {
     private static JsonNode reference;
     private static JsonNode cnnReference;
+    private static boolean announced;
 
     private Fixtures() {
     }
 
-    /** {@code ../shared}, or the folder the build passes as {@code minibatch.shared}. */
+    /**
+     * {@code ../shared} beside the repository, or the folder the build passes as {@code minibatch.shared}.
+     * When it is absent (a plain clone), the test that asked for it is skipped with a message saying so,
+     * as is the test class when a {@code @BeforeAll} asked; CI ({@code .ci/run}) checks that it is present,
+     * so that no test is skipped there.
+     */
     public static Path shared() {
         String p = System.getProperty("minibatch.shared");
-        return p != null ? Path.of(p) : Path.of("..", "shared");
+        try {
+            return present(p != null ? Path.of(p) : Path.of("..", "..", "shared"));
+        } catch (TestAbortedException e) {
+            announce(e.getMessage()); // surefire shows no reason for a class skipped in @BeforeAll
+            throw e;
+        }
+    }
+
+    /** {@code dir} if it holds the fixtures; else the test is aborted, so reported as skipped, with the reason. */
+    static Path present(Path dir) {
+        if (!Files.isDirectory(dir.resolve("fixtures"))) {
+            Assumptions.abort("the shared folder beside the repository, ../shared (PyTorch's reference values and "
+                    + "MNIST), is absent: " + dir.toAbsolutePath().normalize());
+        }
+        return dir;
+    }
+
+    private static synchronized void announce(String message) {
+        if (!announced) {
+            announced = true;
+            System.err.println("Skipping the tests that need it: " + message);
+        }
     }
 
     public static Path mnistDir() {

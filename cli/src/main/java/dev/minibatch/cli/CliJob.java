@@ -83,7 +83,7 @@ final class CliJob implements TrainingJob {
 
     @Override
     public Map<String, String> settings() {
-        return command().training.settings(command().data.name());
+        return command().runSettings().values();
     }
 
     /** Clipping and early stopping on every rank (they see the same gradients and losses); the files on rank 0. */

@@ -1,15 +1,20 @@
 package dev.minibatch.cli;
 
+import dev.minibatch.datasets.DatasetNotFoundException;
 import dev.minibatch.datasets.FashionMnist;
 import dev.minibatch.datasets.Mnist;
 import dev.minibatch.datasets.MnistPickle;
 import dev.minibatch.datasets.Splits;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /** Which dataset, and where its files are: the options shared by every command that reads data. */
@@ -21,14 +26,15 @@ final class DataOptions {
             return switch (s) {
                 case "mnist" -> mnist;
                 case "fashion-mnist", "fashion_mnist" -> fashion_mnist;
-                default -> throw new IllegalArgumentException("unknown dataset '" + s
+                default -> throw new CommandLine.TypeConversionException("unknown dataset '" + s
                         + "' (expected mnist or fashion-mnist)");
             };
         }
     }
 
     @Option(names = "--dataset", paramLabel = "NAME", converter = DatasetConverter.class,
-            description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).", defaultValue = "mnist")
+            description = "mnist or fashion-mnist (default: the one the model or the resumed checkpoint records, else "
+                    + "${DEFAULT-VALUE}).", defaultValue = "mnist")
     Dataset dataset = Dataset.mnist;
 
     @Option(names = "--data", paramLabel = "PATH", description = "A folder holding the four IDX files, or the "
@@ -46,6 +52,24 @@ final class DataOptions {
         return dataset == Dataset.mnist ? "mnist" : "fashion-mnist";
     }
 
+    /** What a checkpoint and model file record: the dataset (its files may move, so not --data). */
+    void addTo(RunSettings s) {
+        s.add("dataset", name(), v -> dataset = Dataset.parse(v));
+    }
+
+    /**
+     * The dataset the model was trained on, unless {@code --dataset} names it; another is refused (a bad
+     * option), as its images would be read as the model's classes.
+     */
+    void useModelsDataset(Path model, CommandSpec spec) throws IOException {
+        Map<String, String> recorded = new LinkedHashMap<>(ModelFiles.metadata(model));
+        recorded.putIfAbsent("dataset", "mnist"); // files from before the dataset was recorded were MNIST's
+        RunSettings s = new RunSettings();
+        addTo(s);
+        s.applyUnlessGiven(recorded, spec);
+        s.checkAgainst(recorded, "the model " + model, spec);
+    }
+
     Splits load() throws IOException {
         if (data != null && !Files.exists(data)) {
             throw new IOException(data + ": no such file or folder");
@@ -53,10 +77,30 @@ final class DataOptions {
         if (data != null && Files.isRegularFile(data)) {
             return MnistPickle.load(data);
         }
-        if (dataset == Dataset.fashion_mnist) {
-            return data == null ? FashionMnist.load() : FashionMnist.load(data);
+        try {
+            if (dataset == Dataset.fashion_mnist) {
+                return data == null ? FashionMnist.load() : FashionMnist.load(data);
+            }
+            return data == null ? Mnist.load() : Mnist.load(data);
+        } catch (DatasetNotFoundException e) {
+            throw new IOException(notFound(e, name()));
         }
-        return data == null ? Mnist.load() : Mnist.load(data);
+    }
+
+    /** The library's message speaks to a Java caller ({@code load(dir)}); this one to a user of the command. */
+    static String notFound(DatasetNotFoundException e, String folder) {
+        String download = e.getCause() == null ? "" : " and could not be downloaded (" + firstProblem(e.getCause()) + ")";
+        return e.dataset() + " is not available: " + String.join(", ", e.missing()) + " are not in " + e.target()
+                + download + "; put the four files (plain or .gz) in a folder and pass --data DIR, or set "
+                + "MINIBATCH_DATA to a folder holding " + folder + "/";
+    }
+
+    /** A failed download lists every mirror's problem; the first says enough (offline, say). */
+    private static String firstProblem(Throwable failure) {
+        String m = String.valueOf(failure.getMessage());
+        int start = m.indexOf(": ");
+        int end = m.indexOf("; ");
+        return m.substring(start < 0 ? 0 : start + 2, end < 0 ? m.length() : end);
     }
 
     List<String> classNames() {

@@ -40,6 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        data.useModelsDataset(model, spec);
         Sequential net = ModelFiles.load(model);
         TensorDataset ds = SplitChoice.of(data.load(), split);
         Tensor logits = Inference.logits(net, ds);

@@ -75,9 +75,9 @@ final class ModelFiles {
         return f;
     }
 
-    /** The dataset a model file was trained on, from its metadata (MNIST when it does not say). */
-    static String dataset(Path fileOrFolder) throws IOException {
-        return Safetensors.load(file(fileOrFolder)).metadata().getOrDefault("dataset", "mnist");
+    /** The settings a model file records (the run's, for a file written by {@code train}). */
+    static Map<String, String> metadata(Path fileOrFolder) throws IOException {
+        return Safetensors.load(file(fileOrFolder)).metadata();
     }
 
     /** A model file, or a checkpoint folder holding one, rebuilt as the architecture its metadata names. */

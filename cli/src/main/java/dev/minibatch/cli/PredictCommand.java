@@ -34,7 +34,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Sequential net = ModelFiles.load(model);
-        List<String> names = DataOptions.classNames(ModelFiles.dataset(model));
+        List<String> names = DataOptions.classNames(ModelFiles.metadata(model).getOrDefault("dataset", "mnist"));
         for (Path image : images) {
             Tensor p = Functional.softmax(Inference.logits(net, DigitImages.load(image)), 1);
             int k = p.argmax(1).toIntArray()[0];

@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.util.List;
-import java.util.Map;
 
 /** {@code train}'s learning-rate schedule and its settings. */
 final class ScheduleOptions {
@@ -54,8 +53,16 @@ final class ScheduleOptions {
         };
     }
 
-    /** What a checkpoint records, so that a resumed run can be checked against it. */
-    void addTo(Map<String, String> settings) {
-        settings.put("schedule", schedule);
+    boolean constant() {
+        return schedule.equals("constant");
+    }
+
+    /** What a checkpoint records, so that a resumed run follows the same schedule. */
+    void addTo(RunSettings s) {
+        s.add("schedule", schedule, v -> schedule = v)
+                .add("step_size", stepSize, v -> stepSize = RunSettings.optionalInt(v))
+                .add("gamma", gamma, v -> gamma = Double.parseDouble(v))
+                .add("eta_min", etaMin, v -> etaMin = Double.parseDouble(v))
+                .add("pct_start", pctStart, v -> pctStart = Double.parseDouble(v));
     }
 }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,18 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Also show this model's predictions.")
     Path model;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "show.png", description = "Default: ${DEFAULT-VALUE}.")
-    Path out = Path.of("show.png");
+    @Option(names = "--out", paramLabel = "FILE", description = "Default: show-<split>.png beside the model, "
+            + "else in runs/<dataset>.")
+    Path out;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (model != null) {
+            data.useModelsDataset(model, spec);
+        }
         TensorDataset ds = SplitChoice.of(data.load(), split);
         int n = ds.size();
         if (start < 0 || count < 1 || start >= n) {
@@ -52,12 +57,23 @@ final class ShowCommand implements Callable<Integer> {
         int[] predicted = model == null ? null : Inference.logits(ModelFiles.load(model), x).argmax(1).toIntArray();
         List<String> names = data.classNames();
         List<String> captions = new ArrayList<>();
+        boolean[] wrong = new boolean[y.length];
         for (int i = 0; i < y.length; i++) {
             captions.add(names.get(y[i]) + (predicted == null ? "" : " / " + names.get(predicted[i])));
+            wrong[i] = predicted != null && predicted[i] != y[i];
         }
-        ImageGrid.write(x, captions, (int) Math.ceil(Math.sqrt(y.length)), out);
+        Path png = out != null ? out : folder().resolve("show-" + split + ".png");
+        ImageGrid.write(x, captions, wrong, (int) Math.ceil(Math.sqrt(y.length)), png);
         spec.commandLine().getOut().println("drew " + y.length + " images of " + data.name() + " " + split
-                + " in " + out);
+                + (predicted == null ? "" : " (wrong predictions in red)") + " in " + png);
         return 0;
+    }
+
+    /** The model's folder, or the dataset's run folder: never the working directory. */
+    private Path folder() {
+        if (model != null) {
+            return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        }
+        return Path.of("runs", data.name());
     }
 }

@@ -88,28 +88,28 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         JobTimings timings = JobTimings.startIfAsked();
         PrintWriter stdout = spec.commandLine().getOut();
+        Checkpoint ck = resume == null ? null : resumedCheckpoint();
         List<Metric> chosen = checkSettings();
         Path dir = out != null ? out : resume != null ? parent(resume) : Path.of("runs", data.name());
-        claim(dir);
         if (spark.enabled()) {
+            claim(dir);
             return SparkTrain.run(this, spark, spec, dir, stdout);
         }
-        TrainingOptions.Setup setup = training.build(data);
+        TrainingOptions.Setup setup = training.build(data); // data first: missing data leaves no empty folder
         if (timings != null) {
             timings.dataLoaded();
         }
+        claim(dir);
         Sequential model = setup.model();
         Optimizer opt = setup.optimizer();
         DataLoaders dls = setup.loaders();
         LRSchedulerCallback scheduleCallback = schedule.create(opt, epochs, dls.train().size(), training.lr());
         LRScheduler scheduler = scheduleCallback == null ? null : scheduleCallback.scheduler();
-        Map<String, String> settings = training.settings(data.name());
-        schedule.addTo(settings);
+        Map<String, String> settings = runSettings().values();
         Learner learner = new Learner(model, Functional::crossEntropy, opt, dls.train(), dls.valid())
                 .metrics(chosen.toArray(new Metric[0]));
         int done = 0;
-        if (resume != null) {
-            Checkpoint ck = Checkpoint.load(resume);
+        if (ck != null) {
             ck.restore(model, opt, scheduler, dls.generator());
             learner.resumeFrom(ck.history());
             done = ck.epoch();
@@ -128,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
             learner.addCallbacks(timings);
         }
         stdout.println(model);
-        History history = learner.fit(epochs - done);
+        History history = fitSayingHowToResume(learner, epochs - done, dir);
         boolean earlyStopped = early != null && early.stoppedTraining();
         if (history.stopReason().isPresent() && !earlyStopped) {
             // The model may hold NaN now: keep the last good checkpoint and write no final model.
@@ -149,6 +149,33 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * This run's settings, as its checkpoint and model record them. The epochs count only for a schedule
+     * that spans the run; with a constant rate a resumed run may train on to more.
+     */
+    RunSettings runSettings() {
+        RunSettings s = new RunSettings();
+        data.addTo(s);
+        training.addTo(s);
+        schedule.addTo(s);
+        return s.add("epochs", epochs, v -> epochs = Integer.parseInt(v), !schedule.constant())
+                .add("clip_grad_norm", clipGradNorm, v -> clipGradNorm = RunSettings.optionalFloat(v))
+                .add("early_stop", earlyStop, v -> earlyStop = RunSettings.optionalInt(v))
+                .add("metrics", metrics, v -> metrics = List.of(v.split(",")));
+    }
+
+    /** The checkpoint to resume, whose recorded settings become this run's unless contradicted. */
+    private Checkpoint resumedCheckpoint() throws IOException {
+        if (!Files.isRegularFile(resume.resolve(Checkpoint.STATE_FILE))) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": no checkpoint there (expected "
+                    + resume.resolve(Checkpoint.STATE_FILE) + ", written by 'minibatch train' into <out>/checkpoint)");
+        }
+        Checkpoint ck = Checkpoint.load(resume);
+        runSettings().applyUnlessGiven(ck.settings(), spec);
+        runSettings().checkAgainst(ck.settings(), "the checkpoint " + resume, spec);
+        return ck;
+    }
+
     private static Path parent(Path checkpointDir) {
         Path parent = checkpointDir.toAbsolutePath().normalize().getParent();
         return parent != null ? parent : checkpointDir;
@@ -160,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
      * says to replace it, which deletes that checkpoint first.
      */
     private void claim(Path dir) throws IOException {
-        AtomicFiles.checkWritable(dir); // fail before loading data and training, not at the first checkpoint
+        AtomicFiles.checkWritable(dir); // fail before training, not at the first checkpoint
         Path existing = dir.resolve(CHECKPOINT);
         boolean held = Files.exists(existing.resolve(Checkpoint.STATE_FILE));
         boolean resumingIt = resume != null && held && Files.isSameFile(existing, resume);
@@ -175,6 +202,30 @@ final class TrainCommand implements Callable<Integer> {
         Files.deleteIfExists(existing.resolve(Checkpoint.STATE_FILE));
         Files.deleteIfExists(existing.resolve(Checkpoint.MODEL_FILE));
         Files.deleteIfExists(dir.resolve("model.safetensors"));
+    }
+
+    /** Ctrl-C (or a kill) ends the JVM mid-run: its shutdown hook says how to continue. */
+    private History fitSayingHowToResume(Learner learner, int epochs, Path dir) {
+        PrintWriter err = spec.commandLine().getErr();
+        Thread hint = new Thread(() -> err.println("minibatch train: interrupted; " + resumeHint(dir)));
+        Runtime.getRuntime().addShutdownHook(hint);
+        try {
+            return learner.fit(epochs);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: nothing to remove
+            }
+        }
+    }
+
+    private static String resumeHint(Path dir) {
+        Path ck = dir.resolve(CHECKPOINT);
+        if (!Files.exists(ck.resolve(Checkpoint.STATE_FILE))) {
+            return "no checkpoint was written yet (a checkpoint is written after each epoch)";
+        }
+        return "continue from the last checkpoint with: minibatch train --resume " + ck;
     }
 
     private String lastGood(Path dir, History history) {
@@ -221,7 +272,7 @@ final class TrainCommand implements Callable<Integer> {
                                  PrintWriter stdout) {
         List<Callback> cbs = new ArrayList<>();
         if (!quiet) {
-            cbs.add(ProgressBarCallback.stderr());
+            cbs.add(ProgressBarCallback.stderr().progressOnly()); // EpochPrinter reports on stdout
         }
         if (scheduleCallback != null) {
             cbs.add(scheduleCallback);

@@ -19,9 +19,7 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
@@ -80,29 +78,27 @@ final class TrainingOptions {
 
     /** Refuses settings that cannot run, naming them, as a bad option (exit status 2). */
     void check(CommandSpec spec) {
-        if (batchSize < 1 || workers < 0 || (threads != null && threads < 1)) {
-            throw new ParameterException(spec.commandLine(), "batch size must be >= 1, workers >= 0 and threads >= 1 "
-                    + "(got " + batchSize + ", " + workers + ", " + threads + ")");
-        }
-        if (!List.of(ModelFiles.MLP, ModelFiles.CNN).contains(model)) {
-            throw new ParameterException(spec.commandLine(), "unknown model '" + model + "' (expected "
-                    + ModelFiles.MLP + " or " + ModelFiles.CNN + ")");
-        }
-        if (shift < 0 || (trainSubset != null && trainSubset < 1)) {
-            throw new ParameterException(spec.commandLine(), "--shift must be >= 0 pixels and --train-subset >= 1 "
-                    + "image (got " + shift + ", " + trainSubset + ")");
-        }
-        for (int h : hidden) {
-            if (h < 1) {
-                throw new ParameterException(spec.commandLine(), "hidden sizes must be positive, got " + hidden);
-            }
-        }
-        if (!List.of("sgd", "adam", "adamw").contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(),
-                    "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
-        }
-        if (betas != null && betas.size() != 2) {
-            throw new ParameterException(spec.commandLine(), "--betas takes two values, got " + betas);
+        require(spec, batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        require(spec, workers >= 0, "--workers must be >= 0, got " + workers);
+        require(spec, threads == null || threads >= 1, "--threads must be >= 1, got " + threads);
+        require(spec, List.of(ModelFiles.MLP, ModelFiles.CNN).contains(model),
+                "unknown model '" + model + "' (expected " + ModelFiles.MLP + " or " + ModelFiles.CNN + ")");
+        require(spec, shift >= 0, "--shift must be >= 0 pixels, got " + shift);
+        require(spec, trainSubset == null || trainSubset >= 1, "--train-subset must be >= 1, got " + trainSubset);
+        require(spec, hidden.stream().allMatch(h -> h >= 1), "hidden sizes must be positive, got " + hidden);
+        require(spec, List.of("sgd", "adam", "adamw").contains(optimizer),
+                "unknown optimizer '" + optimizer + "' (expected sgd, adam or adamw)");
+        require(spec, lr == null || lr > 0, "--lr must be > 0, got " + lr);
+        require(spec, momentum >= 0, "--momentum must be >= 0, got " + momentum);
+        require(spec, weightDecay == null || weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
+        require(spec, betas == null || betas.size() == 2, "--betas takes two values, got " + betas);
+        require(spec, betas == null || betas.stream().allMatch(b -> b >= 0 && b < 1),
+                "--betas must be in [0, 1), got " + betas);
+    }
+
+    private static void require(CommandSpec spec, boolean ok, String problem) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), problem);
         }
     }
 
@@ -157,9 +153,9 @@ final class TrainingOptions {
     Optimizer optimizer(List<Tensor> params) {
         return switch (optimizer) {
             case "sgd" -> SGD.builder(params).lr(lr()).momentum(momentum).nesterov(nesterov)
-                    .weightDecay(weightDecay != null ? weightDecay : 0f).build();
-            case "adam" -> adam(Adam.builder(params), 0f);
-            default -> adam(AdamW.builder(params), 1e-2f);
+                    .weightDecay(weightDecay()).build();
+            case "adam" -> adam(Adam.builder(params));
+            default -> adam(AdamW.builder(params));
         };
     }
 
@@ -168,23 +164,31 @@ final class TrainingOptions {
         return lr != null ? lr : optimizer.equals("sgd") ? 0.5f : 1e-3f;
     }
 
-    private Optimizer adam(Adam.Builder<? extends Adam> b, float defaultDecay) {
-        b.lr(lr()).weightDecay(weightDecay != null ? weightDecay : defaultDecay);
+    /** The weight decay given, or the optimizer's default here. */
+    float weightDecay() {
+        return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 1e-2f : 0f;
+    }
+
+    private Optimizer adam(Adam.Builder<? extends Adam> b) {
+        b.lr(lr()).weightDecay(weightDecay());
         if (betas != null) {
             b.betas(betas.get(0), betas.get(1));
         }
         return b.build();
     }
 
-    /** What a checkpoint records of these settings. */
-    Map<String, String> settings(String dataset) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("dataset", dataset);
-        s.put(ModelFiles.MODEL_KEY, model);
-        s.put("hidden", hidden.toString().replaceAll("[\\[\\] ]", ""));
-        s.put("batch_size", Integer.toString(batchSize));
-        s.put("optimizer", optimizer);
-        s.put("seed", Long.toString(seed));
-        return s;
+    /** What a checkpoint and model file record of these settings: the values in effect, defaults included. */
+    void addTo(RunSettings s) {
+        s.add(ModelFiles.MODEL_KEY, model, v -> model = v)
+                .add("shift", shift, v -> shift = Integer.parseInt(v))
+                .add("hidden", hidden, v -> hidden = RunSettings.ints(v))
+                .add("batch_size", batchSize, v -> batchSize = Integer.parseInt(v))
+                .add("optimizer", optimizer, v -> optimizer = v)
+                .add("lr", lr(), v -> lr = Float.valueOf(v))
+                .add("momentum", momentum, v -> momentum = Float.parseFloat(v))
+                .add("nesterov", nesterov, v -> nesterov = Boolean.parseBoolean(v))
+                .add("weight_decay", weightDecay(), v -> weightDecay = Float.valueOf(v))
+                .add("betas", betas != null ? betas : List.of(0.9f, 0.999f), v -> betas = RunSettings.floats(v))
+                .add("seed", seed, v -> seed = Long.parseLong(v));
     }
 }

@@ -14,12 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** evaluate, predict and show, on a model trained once for the class. */
 class ModelCommandsTest {
-    private static final String DATA = Fixtures.mnistDir().toString();
+    private static String data() {
+        return TrainCommandTest.data();
+    }
 
     @TempDir
     static Path dir;
@@ -34,7 +37,7 @@ class ModelCommandsTest {
 
     @Test
     void evaluatePrintsLossAccuracyAndTheConfusionMatrix() throws IOException {
-        CliRun run = CliRun.of("evaluate", "--data", DATA, "--model", model.toString());
+        CliRun run = CliRun.of("evaluate", "--data", data(), "--model", model.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("mnist test set: 10000 images"), run.out());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("accuracy (\\d\\.\\d+)").matcher(run.out());
@@ -66,20 +69,31 @@ class ModelCommandsTest {
         return mnist.test().tensor(1).toIntArray()[0];
     }
 
+    /** Beside the model, not in the working directory; wrong predictions are marked. */
     @Test
-    void showDrawsAGridWithPredictions() throws IOException {
-        Path png = dir.resolve("grid.png");
-        CliRun run = CliRun.of("show", "--data", DATA, "--split", "valid", "--count", "9", "--model", model.toString(),
-                "--out", png.toString());
+    void showDrawsAGridWithPredictionsBesideTheModel() throws IOException {
+        CliRun run = CliRun.of("show", "--data", data(), "--split", "valid", "--count", "9", "--model", model.toString());
         assertEquals(0, run.status(), run.err());
+        Path png = dir.resolve("show-valid.png");
+        assertEquals("drew 9 images of mnist valid (wrong predictions in red) in " + png, run.out().strip());
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertTrue(img.getWidth() >= 3 * 28 && img.getHeight() >= 3 * 28);
+        assertFalse(Files.exists(Path.of("show-valid.png")) || Files.exists(Path.of("show.png")));
+    }
+
+    /** Another dataset's images would be read as this model's classes, and its files overwritten. */
+    @Test
+    void evaluatingOnAnotherDatasetThanTheModelsIsRefused() {
+        CliRun run = CliRun.of("evaluate", "--dataset", "fashion-mnist", "--model", model.toString());
+        assertEquals(2, run.status(), run.out());
+        assertTrue(run.err().contains("--dataset fashion-mnist contradicts the model " + model + "'s --dataset mnist"),
+                run.err());
     }
 
     @Test
     void aMissingModelIsOneLine() {
-        CliRun run = CliRun.of("evaluate", "--data", DATA, "--model", dir.resolve("none.safetensors").toString());
+        CliRun run = CliRun.of("evaluate", "--data", data(), "--model", dir.resolve("none.safetensors").toString());
         assertEquals(1, run.status());
         assertEquals("minibatch evaluate: " + dir.resolve("none.safetensors")
                 + ": no such model file (train one with 'minibatch train')", run.err().strip());
@@ -87,7 +101,7 @@ class ModelCommandsTest {
 
     @Test
     void benchTimesTrainingEpochs() throws IOException {
-        CliRun run = CliRun.of("bench", "--data", DATA, "--epochs", "1", "--models", "lesson");
+        CliRun run = CliRun.of("bench", "--data", data(), "--epochs", "1", "--models", "lesson");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().matches("(?s)lesson 784-50-10 batch 50, 1 epochs: median train epoch \\d+\\.\\d+ s.*valid_acc 0\\.9\\d+.*"),
                 run.out());

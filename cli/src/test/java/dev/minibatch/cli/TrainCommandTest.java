@@ -24,10 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code minibatch train} end to end on MNIST from ../shared/data. */
 class TrainCommandTest {
-    private static final String DATA = Fixtures.mnistDir().toString();
+    /** MNIST in ../shared; a method, so that without ../shared the test is skipped, not broken. */
+    static String data() {
+        return Fixtures.mnistDir().toString();
+    }
 
     static CliRun train(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", DATA, "--out", out.toString(), "--quiet"));
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data(), "--out", out.toString(), "--quiet"));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(new String[0]));
     }
@@ -80,14 +83,24 @@ class TrainCommandTest {
         assertEquals(3, Files.readAllLines(stopped.resolve("metrics.csv")).size(), "each epoch logged once");
     }
 
+    /** A Fashion-MNIST run resumes, and its model is evaluated, on Fashion-MNIST without being told again. */
     @Test
-    void fashionMnistTrainsWithTheSameCommand(@TempDir Path dir) {
+    void fashionMnistTrainsWithTheSameCommandAndItsFilesRememberIt(@TempDir Path dir) throws IOException {
         // Debian's dataset-fashion-mnist puts the files here; .ci/run installs it.
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         CliRun run = CliRun.of("train", "--dataset", "fashion-mnist", "--epochs", "1", "--out", dir.toString(), "--quiet");
         assertEquals(0, run.status(), run.err());
         assertTrue(lastAccuracy(run.out()) > 0.7f, "one epoch on Fashion-MNIST\n" + run.out());
+        CliRun resumed = CliRun.of("train", "--resume", dir.resolve("checkpoint").toString(), "--epochs", "2", "--quiet");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(lastAccuracy(resumed.out()) > 0.8f, "two epochs on Fashion-MNIST\n" + resumed.out());
+        Path model = dir.resolve("model.safetensors");
+        assertEquals("fashion-mnist", Safetensors.load(model).metadata().get("dataset"));
+        CliRun evaluated = CliRun.of("evaluate", "--model", model.toString());
+        assertEquals(0, evaluated.status(), evaluated.err());
+        assertTrue(evaluated.out().startsWith("fashion-mnist test set: 10000 images"), evaluated.out());
+        assertTrue(lastAccuracy(" " + evaluated.out().replace(", accuracy", "  accuracy")) > 0.8f, evaluated.out());
     }
 
     @Test
@@ -118,6 +131,46 @@ class TrainCommandTest {
         }
     }
 
+    /** Each bad value is named alone, in the user's words: no null, no Java exception, no folder made. */
+    @Test
+    void badValuesAreNamedOneByOneAndMakeNoFolder(@TempDir Path dir) {
+        Map<String, List<String>> cases = Map.of(
+                "--batch-size must be >= 1, got 0", List.of("--batch-size", "0"),
+                "--lr must be > 0, got -1.0", List.of("--lr", "-1"),
+                "--workers must be >= 0, got -2", List.of("--workers", "-2"),
+                "Invalid value for option '--dataset': unknown dataset 'cifar10' (expected mnist or fashion-mnist)",
+                List.of("--dataset", "cifar10"));
+        cases.forEach((message, option) -> {
+            Path out = dir.resolve("out");
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--out", out.toString()));
+            args.addAll(option);
+            CliRun run = CliRun.of(args.toArray(new String[0]));
+            assertEquals(2, run.status(), option + ": " + run.err());
+            assertEquals("minibatch train: " + message + " (see 'minibatch train --help')", run.err().strip());
+            assertFalse(Files.exists(out), option + " made " + out);
+        });
+    }
+
+    /** Ctrl-C or a kill ends the JVM: its last words say how to continue the run. */
+    @Test
+    void anInterruptedRunSaysHowToResume(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data(), "--out", out.toString(), "--quiet", "--epochs", "50")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        Path checkpoint = out.resolve("checkpoint").resolve("checkpoint.safetensors");
+        while (!Files.exists(checkpoint) && p.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), "the run is still training");
+        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C's SIGINT
+        p.waitFor();
+        assertTrue(Files.readString(err).contains("minibatch train: interrupted; continue from the last checkpoint "
+                + "with: minibatch train --resume " + out.resolve("checkpoint")), Files.readString(err));
+    }
+
     @Test
     void failuresGiveOneLineAndStatusOne(@TempDir Path dir) throws IOException {
         CliRun missing = CliRun.of("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
@@ -125,7 +178,7 @@ class TrainCommandTest {
         assertTrue(missing.err().startsWith("minibatch train: ") && missing.err().contains("nowhere"), missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         Path file = Files.writeString(dir.resolve("file"), "x");
-        CliRun unwritable = CliRun.of("train", "--data", DATA, "--out", file.resolve("sub").toString());
+        CliRun unwritable = CliRun.of("train", "--data", data(), "--out", file.resolve("sub").toString());
         assertEquals(1, unwritable.status());
         assertTrue(unwritable.err().contains("cannot write to " + file.resolve("sub")), unwritable.err());
     }
@@ -145,11 +198,40 @@ class TrainCommandTest {
         assertEquals(0, train(dir, "--epochs", "1").status(), "the folder is free again");
     }
 
+    /** {@code --resume DIR} alone continues the run as it was started: its model, optimizer and batch size. */
+    @Test
+    void resumingTakesTheCheckpointsSettingsAndRefusesContradictions(@TempDir Path dir) throws IOException {
+        assertEquals(0, train(dir, "--epochs", "1", "--hidden", "20", "--optimizer", "adam", "--batch-size", "100")
+                .status());
+        String ck = dir.resolve("checkpoint").toString();
+        CliRun contradicting = CliRun.of("train", "--data", data(), "--quiet", "--resume", ck, "--epochs", "2",
+                "--hidden", "30");
+        assertEquals(2, contradicting.status(), contradicting.out());
+        assertTrue(contradicting.err().contains("--hidden 30 contradicts the checkpoint " + ck + "'s --hidden 20"),
+                contradicting.err());
+        CliRun resumed = CliRun.of("train", "--data", data(), "--quiet", "--resume", ck, "--epochs", "2");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("(0): Linear(in_features=784, out_features=20, bias=True)"), resumed.out());
+        Map<String, String> meta = Safetensors.load(dir.resolve("model.safetensors")).metadata();
+        assertEquals(List.of("mnist", "20", "adam", "100", "0.001"),
+                List.of(meta.get("dataset"), meta.get("hidden"), meta.get("optimizer"), meta.get("batch_size"),
+                        meta.get("lr")), meta.toString());
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.csv")).size(), "both epochs in the run's own log");
+    }
+
+    @Test
+    void resumingFromAFolderWithoutACheckpointSaysWhatIsMissing(@TempDir Path dir) {
+        CliRun run = CliRun.of("train", "--data", data(), "--resume", dir.resolve("nope").toString());
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("--resume " + dir.resolve("nope") + ": no checkpoint there (expected "
+                + dir.resolve("nope").resolve("checkpoint.safetensors")), run.err());
+    }
+
     /** {@code --resume DIR} alone continues that run in its own folder. */
     @Test
     void resumingWithoutOutContinuesInTheRunsFolder(@TempDir Path dir) throws IOException {
         assertEquals(0, train(dir, "--epochs", "1").status());
-        CliRun resumed = CliRun.of("train", "--data", DATA, "--quiet", "--epochs", "2", "--resume",
+        CliRun resumed = CliRun.of("train", "--data", data(), "--quiet", "--epochs", "2", "--resume",
                 dir.resolve("checkpoint").toString());
         assertEquals(0, resumed.status(), resumed.err());
         assertEquals(3, Files.readAllLines(dir.resolve("metrics.csv")).size(), "both epochs in the run's own log");
@@ -186,12 +268,12 @@ class TrainCommandTest {
     @Test
     void lrFindPrintsItsSuggestionsAndDrawsThem(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("lr.png");
-        CliRun run = CliRun.of("lr-find", "--data", DATA, "--out", png.toString(), "--num-it", "60");
+        CliRun run = CliRun.of("lr-find", "--data", data(), "--out", png.toString(), "--num-it", "60");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().matches("(?s).*swept \\d+ batches from lr 1\\.0e-07.*suggested: valley \\d\\.\\d\\de-\\d\\d, "
                 + "steepest descent .*--schedule onecycle --lr .*"), run.out());
         assertNotNull(ImageIO.read(png.toFile()));
-        CliRun bad = CliRun.of("lr-find", "--data", DATA, "--start-lr", "1", "--end-lr", "0.1");
+        CliRun bad = CliRun.of("lr-find", "--data", data(), "--start-lr", "1", "--end-lr", "0.1");
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("startLr 1.0 and endLr 0.1"), bad.err());
     }

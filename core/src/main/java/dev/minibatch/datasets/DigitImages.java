@@ -46,12 +46,14 @@ public final class DigitImages {
                 grey[i] = 1f - grey[i];
             }
         }
-        if (w == SIZE && h == SIZE) {
-            return grey;
-        }
         int[] box = inkBox(grey, w, h);
         if (box == null) {
             return new float[SIZE * SIZE];
+        }
+        // A 28x28 image whose digit already fits the 20x20 box (every MNIST digit does) is one of MNIST's;
+        // one whose digit fills its frame still needs scaling and centring.
+        if (w == SIZE && h == SIZE && box[2] - box[0] <= BOX && box[3] - box[1] <= BOX) {
+            return grey;
         }
         return centre(grey, w, box);
     }

@@ -30,6 +30,7 @@ final class Downloader {
 
     /** Downloads {@code file} into {@code dir}; the exception lists what each mirror did wrong. */
     static Path download(List<URI> mirrors, RemoteFile file, Path dir) throws IOException {
+        Path created = firstMissing(dir);
         Files.createDirectories(dir);
         List<String> problems = new ArrayList<>();
         List<IOException> failures = new ArrayList<>();
@@ -44,7 +45,31 @@ final class Downloader {
         }
         IOException e = new IOException(file.gzName() + " could not be downloaded: " + String.join("; ", problems));
         failures.forEach(e::addSuppressed);
+        removeIfEmpty(dir, created);
         throw e;
+    }
+
+    /** The outermost folder of {@code dir}'s path that does not exist yet, or null. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /** Takes back the empty folders this download made, from {@code dir} up to {@code created}. */
+    private static void removeIfEmpty(Path dir, Path created) {
+        if (created == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(created); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException notEmpty) {
+                return;
+            }
+        }
     }
 
     /** Some exceptions of the network stack have no message, only a type (ConnectException). */

@@ -112,7 +112,8 @@ final class Locator {
         if (!spec.mirrors().isEmpty()) {
             m.append(" They are published at ").append(spec.mirrors().get(0)).append('.');
         }
-        DatasetNotFoundException e = new DatasetNotFoundException(m.toString());
+        DatasetNotFoundException e = new DatasetNotFoundException(m.toString(), spec.name(),
+                missing.stream().map(RemoteFile::gzName).toList(), target);
         if (failure != null) {
             e.initCause(failure);
         }

@@ -90,6 +90,34 @@ final class Indexing {
         }, a);
     }
 
+    /** {@code a[rows, cols]}: rows of {@code a} with its first two dimensions merged, so that autograd comes with them. */
+    static Tensor indexPairs(Tensor a, int[] rows, int[] cols) {
+        int[] s = a.shapeRef();
+        if (s.length < 2) {
+            throw new IllegalArgumentException("index: too many indices for tensor of dimension " + s.length);
+        }
+        if (rows.length != cols.length) {
+            throw new IllegalArgumentException("index: shape mismatch: indexing tensors could not be broadcast "
+                    + "together with shapes [" + rows.length + "], [" + cols.length + "]");
+        }
+        int[] flat = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            flat[i] = checked(rows[i], i, 0, s[0]) * s[1] + checked(cols[i], i, 1, s[1]);
+        }
+        int[] merged = Arrays.copyOfRange(s, 1, s.length);
+        merged[0] = s[0] * s[1];
+        return indexRows(a.reshape(merged), flat);
+    }
+
+    private static int checked(int index, int position, int dim, int size) {
+        int k = index < 0 ? index + size : index;
+        if (k < 0 || k >= size) {
+            throw new IndexOutOfBoundsException("index: index " + index + " at position " + position
+                    + " is out of bounds for dimension " + dim + " with size " + size);
+        }
+        return k;
+    }
+
     /** PyTorch's gather: the index has the input's rank, and its size may be smaller in every dimension. */
     static Tensor gather(Tensor a, int dim, Tensor index) {
         int[] s = a.shapeRef();

@@ -1,20 +1,29 @@
 package dev.minibatch.tensor;
 
+import java.io.PrintStream;
+
 /**
  * Picks the kernels once, on first use: the Vector API ones when the {@code jdk.incubator.vector} module
  * is in the boot layer (the launcher, the tests and the benchmarks add it), else the plain ones.
  * {@code -Dminibatch.kernels=plain|vector} forces a choice. {@link VectorKernels} is only named through
- * reflection, so that a JVM without the module never loads a class that refers to it.
+ * reflection, so that a JVM without the module never loads a class that refers to it. Falling back to the
+ * plain kernels is said once on stderr: the library prints nothing else, but a user who forgot the flag
+ * would otherwise only see a run three times slower than it should be.
  */
 final class KernelsHolder {
     static final String PROPERTY = "minibatch.kernels";
+    static final String PLAIN_WARNING = "Minibatch: running on the plain-Java kernels, about 3x slower: add "
+            + "--add-modules jdk.incubator.vector to the java command";
     static final Kernels INSTANCE = select(System.getProperty(PROPERTY, "auto"));
 
     private KernelsHolder() {
     }
 
     static Kernels select(String choice) {
-        boolean vectorPresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return select(choice, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), System.err);
+    }
+
+    static Kernels select(String choice, boolean vectorPresent, PrintStream warnings) {
         switch (choice) {
             case "plain":
                 return new PlainKernels();
@@ -25,7 +34,11 @@ final class KernelsHolder {
                 }
                 return vector();
             case "auto":
-                return vectorPresent ? vector() : new PlainKernels();
+                if (vectorPresent) {
+                    return vector();
+                }
+                warnings.println(PLAIN_WARNING);
+                return new PlainKernels();
             default:
                 throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice
                         + ": expected plain, vector or auto");

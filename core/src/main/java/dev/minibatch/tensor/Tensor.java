@@ -672,6 +672,11 @@ public final class Tensor {
         return Reductions.extreme(this, true);
     }
 
+    /** The largest elements along {@code dim}, with their indices, like {@code x.max(dim)}. */
+    public MaxMin max(int dim) {
+        return max(dim, false);
+    }
+
     /** The largest elements along {@code dim}, with their indices, like {@code torch.max(x, dim)}. */
     public MaxMin max(int dim, boolean keepdim) {
         return Reductions.extreme(this, dim, keepdim, true);
@@ -783,6 +788,19 @@ public final class Tensor {
                     + Shapes.str(rows.shape));
         }
         return Indexing.indexRows(this, rows.requireInt("index"));
+    }
+
+    /**
+     * {@code this[rows, cols]}: for each i the element (or, past rank 2, the sub-tensor) at
+     * {@code [rows[i], cols[i]]}, as PyTorch indexes with two index tensors; the lesson's
+     * {@code logp[range(n), y]} is {@code logp.index(Tensor.arange(n).toInt(), y)}.
+     */
+    public Tensor index(Tensor rows, Tensor cols) {
+        if (rows.dim() != 1 || cols.dim() != 1) {
+            throw new IllegalArgumentException("index: expects 1-D index tensors, got shapes " + Shapes.str(rows.shape)
+                    + " and " + Shapes.str(cols.shape));
+        }
+        return Indexing.indexPairs(this, rows.requireInt("index"), cols.requireInt("index"));
     }
 
     /** {@code out[i][j] = this[i][index[i][j]]} for dim 1 (and likewise for any dim), like {@code torch.gather}. */

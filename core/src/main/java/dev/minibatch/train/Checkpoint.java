@@ -83,7 +83,10 @@ public final class Checkpoint {
         Files.createDirectories(dir);
         Map<String, Tensor> weights = model.stateDict();
         String epoch = Integer.toString(history.lastEpoch());
-        Safetensors.save(dir.resolve(MODEL_FILE), weights, Map.of("format", "pt", "epoch", epoch));
+        Map<String, String> modelMetadata = new LinkedHashMap<>(settings); // so that the model file alone is enough
+        modelMetadata.put("format", "pt");
+        modelMetadata.put("epoch", epoch);
+        Safetensors.save(dir.resolve(MODEL_FILE), weights, modelMetadata);
 
         Map<String, Tensor> state = new LinkedHashMap<>();
         weights.forEach((name, t) -> state.put(MODEL + name, t));

@@ -14,12 +14,14 @@ import java.util.function.LongSupplier;
  * Shows training progress: batches done out of the epoch's total, the epoch's mean loss so far, the rate
  * and the time left. On a terminal it draws a progress bar (me.tongfei progressbar) that redraws in place;
  * elsewhere (a log file, CI) it prints a plain line at every tenth of an epoch. Each epoch ends with a line
- * of its metrics, and a run that stopped early ends with the reason.
+ * of its metrics, and a run that stopped early ends with the reason, unless {@link #progressOnly()} leaves
+ * that report to a program that prints its own.
  */
 public final class ProgressBarCallback implements Callback {
     private final PrintStream out;
     private final boolean terminal;
     private final LongSupplier nanoClock;
+    private final boolean reports;
 
     private int lastEpoch;
     private int batches;
@@ -39,9 +41,22 @@ public final class ProgressBarCallback implements Callback {
     }
 
     ProgressBarCallback(PrintStream out, boolean terminal, LongSupplier nanoClock) {
+        this(out, terminal, nanoClock, true);
+    }
+
+    private ProgressBarCallback(PrintStream out, boolean terminal, LongSupplier nanoClock, boolean reports) {
         this.out = out;
         this.terminal = terminal;
         this.nanoClock = nanoClock;
+        this.reports = reports;
+    }
+
+    /**
+     * The same progress without the run's report (the resume line, each epoch's metrics, the stop reason),
+     * for a program that prints that report itself, so that it is not printed twice.
+     */
+    public ProgressBarCallback progressOnly() {
+        return new ProgressBarCallback(out, terminal, nanoClock, false);
     }
 
     /** Progress on stderr: a bar when the program runs in a terminal, plain lines otherwise. */
@@ -53,7 +68,7 @@ public final class ProgressBarCallback implements Callback {
     public void beforeFit(Learner learner) {
         this.lastEpoch = learner.lastEpoch();
         int done = learner.history().lastEpoch();
-        if (done > 0) {
+        if (reports && done > 0) {
             out.println("resuming after epoch " + done + " of " + lastEpoch);
         }
     }
@@ -112,6 +127,9 @@ public final class ProgressBarCallback implements Callback {
 
     @Override
     public void afterEpoch(Learner learner) {
+        if (!reports) {
+            return;
+        }
         EpochResult r = learner.history().last().orElseThrow();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: train_loss %.4f, valid_loss %.4f",
                 epochLabel(r.epoch()), r.trainLoss(), r.validLoss()));
@@ -122,7 +140,9 @@ public final class ProgressBarCallback implements Callback {
     @Override
     public void afterFit(Learner learner) {
         closeBar();
-        learner.history().stopReason().ifPresent(reason -> out.println("stopped early: " + reason));
+        if (reports) {
+            learner.history().stopReason().ifPresent(reason -> out.println("stopped early: " + reason));
+        }
     }
 
     private void closeBar() {

@@ -61,15 +61,44 @@ class DigitImagesTest {
         assertEquals(20, bottom - top + 1, 1, "the digit's height is scaled to 20 pixels");
     }
 
+    /** A 28x28 black image with a white stroke from row {@code top} to row {@code bottom}, columns 12 to 15. */
+    private static BufferedImage stroke28(int top, int bottom) {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(12, top, 4, bottom - top + 1);
+        g.dispose();
+        return img;
+    }
+
+    /** An MNIST digit saved as a PNG: its ink fits 20x20 already, and it is read back exactly. */
     @Test
-    void anMnistSizedImageOnBlackIsTakenAsItIs(@TempDir Path dir) throws IOException {
+    void anMnistSizedDigitThatFitsTheBoxIsTakenAsItIs(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("m.png");
-        BufferedImage img = bar(28, 28, Color.BLACK, Color.WHITE);
+        BufferedImage img = stroke28(4, 23);
         ImageIO.write(img, "png", png.toFile());
         float[] v = DigitImages.load(png).toFloatArray();
         for (int i = 0; i < 784; i++) {
             assertEquals((img.getRGB(i % 28, i / 28) & 255) / 255f, v[i], 1e-6);
         }
+    }
+
+    /** A 28x28 drawing whose digit fills the frame is scaled into 20x20 and centred, as a larger image is. */
+    @Test
+    void anMnistSizedDigitThatFillsItsFrameIsScaledAndCentred(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("full.png");
+        ImageIO.write(stroke28(0, 27), "png", png.toFile());
+        float[] v = DigitImages.load(png).toFloatArray();
+        int top = 28;
+        int bottom = -1;
+        for (int i = 0; i < 784; i++) {
+            if (v[i] > 0.5f) {
+                top = Math.min(top, i / 28);
+                bottom = Math.max(bottom, i / 28);
+            }
+        }
+        assertEquals(20, bottom - top + 1, 1, "the stroke's height is scaled to 20 pixels");
+        assertEquals(13.5, (top + bottom) / 2.0, 1.0, "and centred");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,11 +59,7 @@ class LocatorTest {
     void offlineTheErrorSaysWhichFilesAreMissingWhereItLookedAndHowToProvideThem() throws IOException {
         Path partial = Files.createDirectories(tmp.resolve("data/mnist"));
         Files.write(partial.resolve("train-labels-idx1-ubyte"), new byte[] {1});
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        List<URI> unreachable = List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
+        List<URI> unreachable = unreachableMirror();
         var e = assertThrows(DatasetNotFoundException.class,
                 () -> Locator.locate(Mnist.SPEC, null, unreachable, env(true)));
         String m = e.getMessage();
@@ -83,5 +80,27 @@ class LocatorTest {
         var never = assertThrows(DatasetNotFoundException.class,
                 () -> Locator.locate(Mnist.SPEC, null, List.of(), env(true)));
         assertTrue(never.getMessage().contains("No mirror to download from was given"), never.getMessage());
+    }
+
+    /** A failed download takes back the folders it made, and the error names the files and their folder. */
+    @Test
+    void offlineNoEmptyFolderIsLeftBehind() throws IOException {
+        List<URI> unreachable = unreachableMirror();
+        var e = assertThrows(DatasetNotFoundException.class,
+                () -> Locator.locate(Mnist.SPEC, null, unreachable, env(false)));
+        assertFalse(Files.exists(tmp.resolve("cache")), "the cache folder the download made is gone");
+        assertEquals("MNIST", e.dataset());
+        assertEquals(List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                "t10k-labels-idx1-ubyte.gz"), e.missing());
+        assertEquals(tmp.resolve("cache/mnist"), e.target());
+    }
+
+    /** A mirror on a port that was just closed: every download from it fails at once. */
+    private static List<URI> unreachableMirror() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        return List.of(URI.create("http://127.0.0.1:" + closedPort + "/mnist/"));
     }
 }

@@ -32,7 +32,7 @@ class OptimizerReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"sgd", "sgd_momentum", "sgd_nesterov", "adam", "adamw"})
     void threeStepsMatchPyTorch(String setting, TestReporter reporter) {
-        JsonNode expected = ReferenceMlp.MLP.get("after_3_steps").get(setting);
+        JsonNode expected = ReferenceMlp.mlp().get("after_3_steps").get(setting);
         ReferenceMlp run = new ReferenceMlp(optimizer(setting));
         double worstLoss = 0;
         for (int s = 0; s < 3; s++) {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
+import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +77,40 @@ class ImageGridTest {
     void imagesMayBeThreeDimensional() {
         BufferedImage grid = ImageGrid.render(Tensor.zeros(4, 28, 28), List.of("a", "b", "c", "d"), 4);
         assertEquals(6 + 4 * (84 + 6), grid.getWidth());
+    }
+
+    /** Fashion-MNIST's "label / prediction" captions are wider than a 84-pixel image: cells widen to fit. */
+    @Test
+    void cellsAreAsWideAsTheirCaptions() {
+        String caption = "T-shirt/top / Pullover";
+        BufferedImage grid = ImageGrid.render(Tensor.zeros(3, 28, 28), List.of(caption, "Bag / Bag", "Coat / Shirt"), 3);
+        Graphics2D g = grid.createGraphics();
+        int width = g.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).stringWidth(caption);
+        g.dispose();
+        assertTrue(grid.getWidth() >= 6 + 3 * (width + 6), "grid width " + grid.getWidth() + " for captions "
+                + width + " pixels wide");
+    }
+
+    /** Wrong predictions are marked: a red frame and caption in their cell, none elsewhere. */
+    @Test
+    void markedImagesAreRed() {
+        BufferedImage grid = ImageGrid.render(Tensor.zeros(2, 28, 28), List.of("7 / 7", "7 / 3"),
+                new boolean[] {false, true}, 2);
+        int half = grid.getWidth() / 2;
+        assertFalse(hasRed(grid, 0, half), "the right prediction is not marked");
+        assertTrue(hasRed(grid, half, grid.getWidth()), "the wrong one is");
+    }
+
+    private static boolean hasRed(BufferedImage img, int fromX, int toX) {
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = fromX; x < toX; x++) {
+                int rgb = img.getRGB(x, y);
+                if ((rgb >> 16 & 0xff) > 150 && (rgb >> 8 & 0xff) < 100) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test

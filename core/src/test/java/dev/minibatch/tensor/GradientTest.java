@@ -142,6 +142,10 @@ class GradientTest {
         GradCheck.check("index rows with repeats", t -> t[0].index(2, 0, 2, 1), randn(3, 4));
         Tensor idx = Tensor.ofInts(new int[] {0, 3, 1, 1, 2, 0}, 3, 2);
         GradCheck.check("gather dim 1", t -> t[0].gather(1, idx), randn(3, 4));
+        Tensor rows = Tensor.ofInts(new int[] {0, 2, 2, 1}, 4);
+        Tensor cols = Tensor.ofInts(new int[] {3, 0, 0, 1}, 4);
+        GradCheck.check("index pairs with repeats", t -> t[0].index(rows, cols), randn(3, 4));
+        GradCheck.check("index pairs rank 3", t -> t[0].index(rows, cols), randn(3, 4, 2));
         Tensor idx0 = Tensor.ofInts(new int[] {2, 0, 1, 1}, 1, 4);
         GradCheck.check("gather dim 0", t -> t[0].gather(0, idx0), randn(3, 4));
         GradCheck.check("cat", t -> Tensor.cat(List.of(t[0], t[1]), 1), randn(2, 3), randn(2, 2));

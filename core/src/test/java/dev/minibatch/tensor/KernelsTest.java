@@ -3,6 +3,9 @@ package dev.minibatch.tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -281,6 +284,20 @@ class KernelsTest {
         assertInstanceOf(PlainKernels.class, KernelsHolder.select("plain"));
         var e = assertThrows(IllegalArgumentException.class, () -> KernelsHolder.select("fast"));
         assertTrue(e.getMessage().contains("minibatch.kernels=fast"), e.getMessage());
+    }
+
+    /** A JVM without the Vector API module runs, and says once why it is slow; a forced choice says nothing. */
+    @Test
+    void thePlainFallbackIsAnnouncedOnceWithTheFlagThatAvoidsIt() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream warnings = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        assertInstanceOf(PlainKernels.class, KernelsHolder.select("auto", false, warnings));
+        assertEquals(List.of("Minibatch: running on the plain-Java kernels, about 3x slower: add --add-modules "
+                + "jdk.incubator.vector to the java command"), captured.toString(StandardCharsets.UTF_8).lines().toList());
+        captured.reset();
+        assertInstanceOf(PlainKernels.class, KernelsHolder.select("plain", false, warnings));
+        assertInstanceOf(VectorKernels.class, KernelsHolder.select("auto", true, warnings));
+        assertEquals("", captured.toString(StandardCharsets.UTF_8));
     }
 
     /** All four layouts, accumulating or not, with operands inside larger arrays. */

@@ -150,6 +150,39 @@ class TensorTest {
         assertArrayEquals(new float[] {6.5f, 15.5f}, lin.toFloatArray());
     }
 
+    /** PyTorch's {@code x[rows, cols]} with two index tensors: the lesson's {@code logp[range(n), y]}. */
+    @Test
+    void indexingWithTwoIndexTensorsPicksOneElementPerPair() {
+        Tensor x = Tensor.arange(12).reshape(3, 4);
+        Tensor y = Tensor.ofInts(new int[] {3, 0, 2}, 3);
+        assertArrayEquals(new float[] {3, 4, 10}, x.index(Tensor.arange(3).toInt(), y).toFloatArray());
+        assertArrayEquals(new int[] {3}, x.index(Tensor.arange(3).toInt(), y).shape());
+        assertArrayEquals(new float[] {11, 4, 4}, x.index(Tensor.ofInts(new int[] {-1, 1, 1}, 3),
+                Tensor.ofInts(new int[] {-1, 0, 0}, 3)).toFloatArray(), "negative indices count from the end, repeats allowed");
+        Tensor cube = Tensor.arange(24).reshape(2, 3, 4);
+        Tensor rows = Tensor.ofInts(new int[] {1, 0}, 2);
+        Tensor cols = Tensor.ofInts(new int[] {2, 1}, 2);
+        assertArrayEquals(new float[] {20, 21, 22, 23, 4, 5, 6, 7}, cube.index(rows, cols).toFloatArray(),
+                "past rank 2, whole rows of the remaining dimensions");
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> x.index(Tensor.arange(3).toInt(),
+                Tensor.ofInts(new int[] {0, 4, 1}, 3)));
+        assertTrue(e.getMessage().contains("index 4 at position 1 is out of bounds for dimension 1 with size 4"),
+                e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> x.index(Tensor.arange(2).toInt(), y));
+        assertTrue(e2.getMessage().contains("shapes [2], [3]"), e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class, () -> x.index(Tensor.arange(3), y));
+        assertTrue(e3.getMessage().contains("index"), e3.getMessage());
+    }
+
+    @Test
+    void maxAlongADimensionGivesValuesAndIndices() {
+        Tensor x = Tensor.of(new float[] {1, 5, 2, 7, 0, 3}, 2, 3);
+        Tensor.MaxMin m = x.max(1);
+        assertArrayEquals(new float[] {5, 7}, m.values().toFloatArray());
+        assertArrayEquals(new int[] {1, 0}, m.indices().toIntArray());
+        assertArrayEquals(new int[] {2}, m.values().shape());
+    }
+
     @Test
     void shapesAndViews() {
         Tensor x = Tensor.arange(24).reshape(2, 3, 4);
@@ -173,7 +206,6 @@ class TensorTest {
         assertArrayEquals(new float[] {8, 9, 10, 11}, x.slice(0, -1, 100).toFloatArray());
         assertArrayEquals(new float[] {8, 9, 10, 11, 0, 1, 2, 3}, x.index(2, 0).toFloatArray());
         assertArrayEquals(new float[] {8, 9, 10, 11}, x.index(Tensor.ofInts(new int[] {2})).toFloatArray());
-        // the lesson's logp[range(n), y]
         Tensor y = Tensor.ofInts(new int[] {3, 0, 2}, 3, 1);
         assertArrayEquals(new float[] {3, 4, 10}, x.gather(1, y).toFloatArray());
         var e = assertThrows(IndexOutOfBoundsException.class, () -> x.gather(1, Tensor.ofInts(new int[] {0, 4, 1}, 3, 1)));

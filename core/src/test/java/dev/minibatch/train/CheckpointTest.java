@@ -171,7 +171,10 @@ class CheckpointTest {
                 .collect(java.util.stream.Collectors.joining(","));
     }
 
-    /** {@code model.safetensors} is exactly the state dict under PyTorch's names, as load_state_dict wants it. */
+    /**
+     * {@code model.safetensors} is exactly the state dict under PyTorch's names, as load_state_dict wants it;
+     * its metadata also holds the run's settings, so that the file alone says how it was trained.
+     */
     @Test
     void modelFileHoldsOnlyTheStateDictUnderPyTorchNames() throws IOException {
         Run run = new Run(3);
@@ -186,7 +189,9 @@ class CheckpointTest {
             assertArrayEquals(state.get(name).storage(), e.floats(), name);
         }
         assertArrayEquals(new int[] {16, 8}, file.tensors().get("0.weight").shape(), "[out_features, in_features]");
-        assertEquals(Map.of("format", "pt", "epoch", "1"), file.metadata());
+        Map<String, String> metadata = new java.util.HashMap<>(SETTINGS);
+        metadata.putAll(Map.of("format", "pt", "epoch", "1"));
+        assertEquals(metadata, file.metadata());
     }
 
     @Test

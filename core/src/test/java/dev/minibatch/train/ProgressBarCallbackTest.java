@@ -61,6 +61,17 @@ class ProgressBarCallbackTest {
                         + "(a lower learning rate may help)"), lines());
     }
 
+    /** The command prints each epoch's line on stdout: the bar on stderr must not print it again. */
+    @Test
+    void progressOnlyLeavesTheReportToTheProgram() {
+        ProgressBarCallback progress = new ProgressBarCallback(out, false, () -> 0L).progressOnly();
+        Learner learner = ScriptedRun.learner(3, 1, (epoch, training, batch) -> epoch == 3 ? Float.NaN : 2f);
+        learner.resumeFrom(History.of(List.of(new EpochResult(1, 1, 1, java.util.Map.of(), 1))));
+        learner.addCallbacks(progress).fit(2);
+        assertEquals(List.of("epoch 2/3 1/3 batches (33%) loss 2.0000, 0.0 batches/s, ? left",
+                "epoch 2/3 2/3 batches (66%) loss 2.0000, 0.0 batches/s, ? left"), lines());
+    }
+
     @Test
     void terminalModeDrawsAProgressBarUpToTheTotal() {
         ProgressBarCallback progress = new ProgressBarCallback(out, true);

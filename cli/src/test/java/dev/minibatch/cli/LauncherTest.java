@@ -1,0 +1,89 @@
+package dev.minibatch.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launcher script {@code minibatch} under a pseudo-terminal ({@code script}), with a stand-in for
+ * {@code java} that draws a progress bar as the real one does: carriage-return redraws, the newline only at
+ * the end of the epoch.
+ */
+class LauncherTest {
+    /**
+     * The stand-in draws "1/2", then waits (up to 20 s) for the terminal to show it before drawing "2/2"
+     * and ending the line; a filter that held the redraws until the newline would make it wait in vain.
+     */
+    private static final String FAKE_JAVA = """
+            #!/usr/bin/env bash
+            echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
+            printf 'epoch 1/1 batch 1/2' >&2
+            for i in $(seq 200); do [ -e "$SEEN" ] && break; sleep 0.1; done
+            if [ -e "$SEEN" ]; then printf '\\repoch 1/1 batch 2/2 drawn in time\\n' >&2
+            else printf '\\repoch 1/1 batch 2/2 held back\\n' >&2; fi
+            echo "epoch 1/1 summary"
+            exit 3
+            """;
+
+    @Test
+    void theProgressBarsRedrawsReachTheTerminalAsTheyAreDrawn(@TempDir Path dir) throws Exception {
+        Path launcher = installLauncher(dir);
+        Path seen = dir.resolve("seen");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", launcher.toString(), "/dev/null");
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("SEEN", seen.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String terminal = readAll(p.getInputStream(), "batch 1/2", seen);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
+        assertTrue(terminal.contains("batch 2/2 drawn in time"), terminal);
+        assertTrue(terminal.contains("epoch 1/1 summary"), terminal);
+        assertFalse(terminal.contains("WARNING: Using incubator"), "the JVM's warning is dropped: " + terminal);
+        assertEquals(3, p.exitValue(), "the launcher exits with Java's status");
+    }
+
+    /** A copy of the launcher beside a stand-in jar newer than its (empty) sources, and the stand-in java. */
+    private static Path installLauncher(Path dir) throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path launcher = Files.copy(root.resolve("minibatch"), dir.resolve("minibatch"));
+        for (String d : new String[] {"core/src/main", "cli/src/main", "bin", "cli/target"}) {
+            Files.createDirectories(dir.resolve(d));
+        }
+        for (String pom : new String[] {"pom.xml", "core/pom.xml", "cli/pom.xml"}) {
+            Files.writeString(dir.resolve(pom), "");
+        }
+        Path jar = Files.writeString(dir.resolve("cli/target/minibatch.jar"), "");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plus(1, ChronoUnit.HOURS)));
+        Path java = Files.writeString(dir.resolve("bin/java"), FAKE_JAVA);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return launcher;
+    }
+
+    /** Everything the terminal shows; {@code marker} is created as soon as {@code awaited} has been shown. */
+    private static String readAll(InputStream in, String awaited, Path marker) throws IOException {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        byte[] buf = new byte[256];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            shown.write(buf, 0, n);
+            if (!Files.exists(marker) && shown.toString(StandardCharsets.UTF_8).contains(awaited)) {
+                Files.createFile(marker);
+            }
+        }
+        return shown.toString(StandardCharsets.UTF_8);
+    }
+}
