@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The unrolling behind {@link Convolution}, one image at a time: {@link #im2col} lays the windows of an image
  * [C, H, W] out as the columns of a matrix [C·kH·kW, P] (P = outH·outW window positions), so that a
- * convolution is a matrix product; {@link #col2im} is its adjoint, for the input's gradient. {@link #im2row}
- * lays out the transpose, [P, C·kH·kW], which the weight's gradient {@code g·colᵀ} reads in place.
+ * convolution is a matrix product; {@link #col2im} is its adjoint, for the input's gradient. {@link #pad} and
+ * {@link Offsets} give the same matrix without copying it, read in place from the zero-padded image.
  */
 final class Im2col {
     private Im2col() {
@@ -30,49 +30,46 @@ final class Im2col {
     }
 
     /**
-     * The transpose of {@link #im2col}'s matrix: row p holds window p, channel by channel, each channel's
-     * taps row by row, so that the kernel's rows are copied as runs.
+     * Copies the image at {@code x[from..]}, [C, H, W], into {@code to} as [C, H + 2ph, W + 2pw] with zeros
+     * around, so that every element of the unrolled matrix is a plain read, a tap's offset plus a window
+     * position's ({@link Offsets}).
      */
-    static void im2row(float[] x, int from, int channels, Window2d win, float[] rows, int to) {
-        int k = channels * win.kh() * win.kw();
-        for (int ox = 0; ox < win.ow(); ox++) {
-            int left = ox * win.sw() - win.pw();
-            int kx0 = Window2d.firstInside(win.dw(), 0, left);
-            int kx1 = Math.max(kx0, Window2d.endInside(win.w(), win.kw(), win.dw(), 0, left));
-            for (int oy = 0; oy < win.oh(); oy++) {
-                int top = oy * win.sh() - win.ph();
-                int row = to + (oy * win.ow() + ox) * k;
-                for (int ch = 0; ch < channels; ch++) {
-                    int plane = from + ch * win.planeIn();
-                    for (int ky = 0; ky < win.kh(); ky++, row += win.kw()) {
-                        int iy = top + ky * win.dh();
-                        if (iy < 0 || iy >= win.h()) {
-                            Arrays.fill(rows, row, row + win.kw(), 0f);
-                            continue;
-                        }
-                        copyRun(x, plane + iy * win.w() + left, win.dw(), rows, row, kx0, kx1, win.kw());
-                    }
-                }
+    static void pad(float[] x, int from, int channels, Window2d win, float[] to) {
+        int wp = win.w() + 2 * win.pw();
+        int plane = (win.h() + 2 * win.ph()) * wp;
+        Arrays.fill(to, 0, channels * plane, 0f);
+        for (int ch = 0; ch < channels; ch++) {
+            for (int y = 0; y < win.h(); y++) {
+                System.arraycopy(x, from + (ch * win.h() + y) * win.w(), to, ch * plane + (y + win.ph()) * wp
+                        + win.pw(), win.w());
             }
         }
     }
 
-    /** {@code to[at + kx] = x[src + kx·step]} for {@code kx0 <= kx < kx1}, 0 for the other {@code kx < kw}. */
-    private static void copyRun(float[] x, int src, int step, float[] to, int at, int kx0, int kx1, int kw) {
-        for (int kx = 0; kx < kx0; kx++) {
-            to[at + kx] = 0f;
-        }
-        if (step == 1) {
-            for (int kx = kx0; kx < kx1; kx++) {
-                to[at + kx] = x[src + kx];
+    /**
+     * The unrolled matrix [C·kH·kW, P] of an image padded by {@link #pad} ([C, Hp, Wp]), as offsets: its
+     * element (t, q) is the padded image at {@code taps[t] + positions[q]}.
+     */
+    record Offsets(int paddedPlane, int[] taps, int[] positions) {
+        static Offsets of(Window2d win, int channels) {
+            int wp = win.w() + 2 * win.pw();
+            int plane = (win.h() + 2 * win.ph()) * wp;
+            int[] taps = new int[channels * win.kh() * win.kw()];
+            int t = 0;
+            for (int ch = 0; ch < channels; ch++) {
+                for (int ky = 0; ky < win.kh(); ky++) {
+                    for (int kx = 0; kx < win.kw(); kx++) {
+                        taps[t++] = ch * plane + ky * win.dh() * wp + kx * win.dw();
+                    }
+                }
             }
-        } else {
-            for (int kx = kx0; kx < kx1; kx++) {
-                to[at + kx] = x[src + kx * step];
+            int[] positions = new int[win.planeOut()];
+            for (int oy = 0; oy < win.oh(); oy++) {
+                for (int ox = 0; ox < win.ow(); ox++) {
+                    positions[oy * win.ow() + ox] = oy * win.sh() * wp + ox * win.sw();
+                }
             }
-        }
-        for (int kx = kx1; kx < kw; kx++) {
-            to[at + kx] = 0f;
+            return new Offsets(plane, taps, positions);
         }
     }
 
