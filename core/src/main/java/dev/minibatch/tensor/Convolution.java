@@ -3,12 +3,14 @@ package dev.minibatch.tensor;
 import java.util.Arrays;
 
 /**
- * 2-D convolution as matrix products on the {@link Kernels#gemm} kernel, one image at a time: the image's
- * windows are unrolled into the columns of a matrix ({@link Im2col}), so that per group {@code out = W·col},
- * {@code dW = g·colᵀ} and {@code dcol = Wᵀ·g}, whose columns are summed back into the image's gradient.
+ * 2-D convolution as matrix products, one image at a time, on the unrolled image col [k, P] ({@link Im2col}),
+ * read in place from the zero-padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ}
+ * and {@code dWᵀ = col·gᵀ}, with the output and its gradient transposed to and from [P, O] (P·O floats,
+ * where col is P·k). The input gradient is {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded back onto
+ * the image.
  *
- * <p>Images are shared among {@link Parallel}'s threads, each unrolling into its own scratch (a few hundred
- * KB that stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
+ * <p>Images are shared among {@link Parallel}'s threads, each padding into its own scratch (a few KB that
+ * stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
  * input gradient is written by one task; the weight and bias gradients, sums over the batch, are summed per
  * chunk of images, the chunks cut by the batch size alone, then added in chunk order. So results do not
  * depend on the thread count.
@@ -16,12 +18,12 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
-    /** Each thread's unrolled image, [groups·k, P]. */
+    /** Each thread's zero-padded image, [C, H + 2ph, W + 2pw]. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
     /** Each thread's gradient of its unrolled image. */
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
-    /** Each thread's transposed output gradient of one image, [P, O]. */
-    private static final ThreadLocal<float[]> GRAD_ROWS = Scratch.perThread();
+    /** Each thread's transposed output, or output gradient, of one image: [P, O]. */
+    private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
     /** The weight gradient's sums per chunk, on the thread that runs the backward. */
     private static final ThreadLocal<float[]> PARTIAL = Scratch.perThread();
 
@@ -42,11 +44,22 @@ final class Convolution {
         float[] wv = weight.requireFloat("conv2d");
         float[] bv = bias == null ? null : bias.requireFloat("conv2d");
         float[] out = new float[geo.n * geo.o * win.planeOut()];
-        Parallel.forEach(geo.n, s -> geo.forward(xv, wv, bv, s, out));
+        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
+        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
                 g -> backward(g, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut()),
                 inputs);
+    }
+
+    /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
+    private static float[] transpose(float[] m, int from, int rows, int cols, float[] t) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, at = from + r * cols; c < cols; c++) {
+                t[c * rows + r] = m[at + c];
+            }
+        }
+        return t;
     }
 
     private static void backward(float[] g, Geometry geo, float[] xv, float[] wv, Tensor.GradOut gx,
@@ -140,27 +153,29 @@ final class Convolution {
                     Im2col.Offsets.of(win, c / groups));
         }
 
-        /** This thread's scratch, holding image s unrolled. */
-        float[] unroll(float[] x, int s) {
-            float[] col = Scratch.floats(COL, c * win.kh() * win.kw() * win.planeOut());
-            Im2col.im2col(x, s * c * win.planeIn(), c, win, col);
-            return col;
+        /** This thread's scratch, holding image s zero-padded. */
+        float[] pad(float[] x, int s) {
+            float[] padded = Scratch.floats(COL, c * offsets.paddedPlane());
+            Im2col.pad(x, s * c * win.planeIn(), c, win, padded);
+            return padded;
         }
 
-        /** Image s's output [O, P], bias included. */
-        void forward(float[] x, float[] w, float[] b, int s, float[] out) {
-            float[] col = unroll(x, s);
+        /**
+         * Image s's output [O, P], bias included: per group outᵀ = colᵀ·Wᵀ [P, og], col read in place from
+         * the padded image (unrolling it, and packing W for each image, cost more than the transpose).
+         */
+        void forward(float[] x, float[] wT, float[] b, int s, float[] out) {
+            float[] padded = pad(x, s);
             int p = win.planeOut();
-            for (int g = 0; g < groups; g++) {
-                Kernels.get().gemm(false, false, og, p, k, w, g * og * k, col, g * k * p, out, (s * o + g * og) * p,
-                        false);
+            float[] outT = Scratch.floats(ROWS, p * o);
+            for (int gr = 0; gr < groups; gr++) {
+                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
+                        offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
             }
-            if (b != null) {
-                for (int ch = 0; ch < o; ch++) {
-                    float bias = b[ch];
-                    for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
-                        out[i] += bias;
-                    }
+            for (int ch = 0; ch < o; ch++) {
+                int from = ch / og * p * og + ch % og;
+                for (int i = 0, to = (s * o + ch) * p; i < p; i++) {
+                    out[to + i] = b == null ? outT[from + i * og] : outT[from + i * og] + b[ch];
                 }
             }
         }
@@ -172,18 +187,11 @@ final class Convolution {
          */
         void weightGrad(float[] g, float[] x, int s, float[] dwT, int at, boolean accumulate) {
             int p = win.planeOut();
-            int plane = offsets.paddedPlane();
-            float[] padded = Scratch.floats(COL, c * plane);
-            Im2col.pad(x, s * c * win.planeIn(), c, win, padded);
-            float[] gT = Scratch.floats(GRAD_ROWS, p * o);
-            for (int ch = 0; ch < o; ch++) {
-                for (int i = 0, from = (s * o + ch) * p; i < p; i++) {
-                    gT[i * o + ch] = g[from + i];
-                }
-            }
+            float[] padded = pad(x, s);
+            float[] gT = transpose(g, s * o * p, o, p, Scratch.floats(ROWS, p * o));
             for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().gemmUnrolled(padded, gr * cg * plane, offsets.taps(), offsets.positions(), gT,
-                        gr * og, o, og, dwT, at + gr * k * og, accumulate);
+                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.taps(),
+                        offsets.positions(), gT, gr * og, o, og, dwT, at + gr * k * og, accumulate);
             }
         }
 

@@ -3,30 +3,13 @@ package dev.minibatch.tensor;
 import java.util.Arrays;
 
 /**
- * The unrolling behind {@link Convolution}, one image at a time: {@link #im2col} lays the windows of an image
- * [C, H, W] out as the columns of a matrix [C·kH·kW, P] (P = outH·outW window positions), so that a
- * convolution is a matrix product; {@link #col2im} is its adjoint, for the input's gradient. {@link #pad} and
- * {@link Offsets} give the same matrix without copying it, read in place from the zero-padded image.
+ * The unrolled image behind {@link Convolution}, one image at a time: the windows of an image [C, H, W] as
+ * the columns of a matrix col [C·kH·kW, P] (P = outH·outW window positions), so that a convolution is a
+ * matrix product. {@link #pad} and {@link Offsets} give col without copying it, read in place from the
+ * zero-padded image; {@link #col2im} folds a gradient of col back onto the image.
  */
 final class Im2col {
     private Im2col() {
-    }
-
-    /**
-     * Row {@code (c·kh + ky)·kw + kx} of {@code col} holds, for every window position, the value of the image
-     * at {@code x[from..]} under kernel tap {@code (ky, kx)} of channel c, or 0 in the padding.
-     */
-    static void im2col(float[] x, int from, int channels, Window2d win, float[] col) {
-        int row = 0;
-        for (int ch = 0; ch < channels; ch++) {
-            int plane = from + ch * win.planeIn();
-            for (int ky = 0; ky < win.kh(); ky++) {
-                for (int kx = 0; kx < win.kw(); kx++) {
-                    gatherTap(x, plane, win, ky, kx, col, row);
-                    row += win.planeOut();
-                }
-            }
-        }
     }
 
     /**
@@ -73,7 +56,7 @@ final class Im2col {
         }
     }
 
-    /** The adjoint of {@link #im2col}: adds each entry of {@code col} to the image element it was read from. */
+    /** The adjoint of unrolling: adds each entry of {@code col} to the image element it was read from. */
     static void col2im(float[] col, int channels, Window2d win, float[] dx, int from) {
         int row = 0;
         for (int ch = 0; ch < channels; ch++) {
@@ -84,32 +67,6 @@ final class Im2col {
                     row += win.planeOut();
                 }
             }
-        }
-    }
-
-    /** One tap's values over all window positions of one plane, into {@code col} from {@code to}. */
-    private static void gatherTap(float[] x, int plane, Window2d win, int ky, int kx, float[] col, int to) {
-        int dy = ky * win.dh();
-        int dx = kx * win.dw();
-        int x0 = Window2d.firstInside(win.sw(), win.pw(), dx);
-        int x1 = Math.max(x0, Window2d.endInside(win.w(), win.ow(), win.sw(), win.pw(), dx));
-        for (int oy = 0; oy < win.oh(); oy++) {
-            int iy = oy * win.sh() - win.ph() + dy;
-            int dst = to + oy * win.ow();
-            if (iy < 0 || iy >= win.h()) {
-                Arrays.fill(col, dst, dst + win.ow(), 0f);
-                continue;
-            }
-            Arrays.fill(col, dst, dst + x0, 0f);
-            int src = plane + iy * win.w() - win.pw() + dx;
-            if (win.sw() == 1) {
-                System.arraycopy(x, src + x0, col, dst + x0, x1 - x0);
-            } else {
-                for (int ox = x0; ox < x1; ox++) {
-                    col[dst + ox] = x[src + ox * win.sw()];
-                }
-            }
-            Arrays.fill(col, dst + x1, dst + win.ow(), 0f);
         }
     }
 

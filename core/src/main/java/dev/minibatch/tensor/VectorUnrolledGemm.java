@@ -9,8 +9,8 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
 /**
  * {@link Kernels#gemmUnrolled} on the Vector API: {@code C = A·B} with A an unrolled image read in place,
  * element (i, q) at {@code a[aOff + rows[i] + cols[q]]}. Tiles of six rows of C by two vectors: each step
- * broadcasts six elements of A and loads two vectors of a row of B. Rows of C left over past the last six
- * are done one at a time; columns past the last two whole vectors, one masked vector at a time.
+ * broadcasts six elements of A and loads two vectors of a row of B. Columns past the last two whole vectors
+ * go one masked vector at a time, six rows at a time; rows left over past the last six, one at a time.
  *
  * <p>Each element of C is one chain of fused multiply-adds over q in order, whichever tile computes it, on
  * the calling thread: the result does not depend on the thread count.
@@ -33,7 +33,11 @@ final class VectorUnrolledGemm {
             }
             for (; j < n; j += L) {
                 VectorMask<Float> mask = S.indexInRange(j, n);
-                for (int r = i; r < Math.min(m, i + MR); r++) {
+                if (i + MR <= m) {
+                    tile6x1(a, aOff, rows, i, cols, b, bOff + j, ldb, mask, c, cOff + i * n + j, n, accumulate);
+                    continue;
+                }
+                for (int r = i; r < m; r++) {
                     row1(a, aOff + rows[r], cols, b, bOff + j, ldb, mask, c, cOff + r * n + j, accumulate);
                 }
             }
@@ -96,6 +100,39 @@ final class VectorUnrolledGemm {
         c41.intoArray(c, ci + 4 * ldc + L);
         c50.intoArray(c, ci + 5 * ldc);
         c51.intoArray(c, ci + 5 * ldc + L);
+    }
+
+    /** Rows i..i+5 of C, one vector wide, its lanes past n masked off. */
+    private static void tile6x1(float[] a, int aOff, int[] rows, int i, int[] cols, float[] b, int bi, int ldb,
+                                VectorMask<Float> mask, float[] c, int ci, int ldc, boolean accumulate) {
+        int r0 = aOff + rows[i];
+        int r1 = aOff + rows[i + 1];
+        int r2 = aOff + rows[i + 2];
+        int r3 = aOff + rows[i + 3];
+        int r4 = aOff + rows[i + 4];
+        int r5 = aOff + rows[i + 5];
+        FloatVector c0 = start(c, ci, mask, accumulate);
+        FloatVector c1 = start(c, ci + ldc, mask, accumulate);
+        FloatVector c2 = start(c, ci + 2 * ldc, mask, accumulate);
+        FloatVector c3 = start(c, ci + 3 * ldc, mask, accumulate);
+        FloatVector c4 = start(c, ci + 4 * ldc, mask, accumulate);
+        FloatVector c5 = start(c, ci + 5 * ldc, mask, accumulate);
+        for (int q = 0, bq = bi; q < cols.length; q++, bq += ldb) {
+            int at = cols[q];
+            FloatVector b0 = FloatVector.fromArray(S, b, bq, mask);
+            c0 = FloatVector.broadcast(S, a[r0 + at]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[r1 + at]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[r2 + at]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[r3 + at]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[r4 + at]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[r5 + at]).fma(b0, c5);
+        }
+        c0.intoArray(c, ci, mask);
+        c1.intoArray(c, ci + ldc, mask);
+        c2.intoArray(c, ci + 2 * ldc, mask);
+        c3.intoArray(c, ci + 3 * ldc, mask);
+        c4.intoArray(c, ci + 4 * ldc, mask);
+        c5.intoArray(c, ci + 5 * ldc, mask);
     }
 
     private static FloatVector start(float[] c, int ci, VectorMask<Float> mask, boolean accumulate) {
