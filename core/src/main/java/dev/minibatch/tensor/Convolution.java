@@ -6,8 +6,9 @@ import java.util.Arrays;
  * 2-D convolution as matrix products, one image at a time, on the unrolled image col [k, P] ({@link Im2col}),
  * read in place from the zero-padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ}
  * and {@code dWᵀ = col·gᵀ}, with the output and its gradient transposed to and from [P, O] (P·O floats,
- * where col is P·k). The input gradient is {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded back onto
- * the image.
+ * where col is P·k). The input gradient, for stride 1, is the same kind of product over the padded output
+ * gradient with the kernel flipped; for other strides {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded
+ * back onto the image.
  *
  * <p>Images are shared among {@link Parallel}'s threads, each padding into its own scratch (a few KB that
  * stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
@@ -18,9 +19,9 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
-    /** Each thread's zero-padded image, [C, H + 2ph, W + 2pw]. */
+    /** Each thread's zero-padded image, or output gradient for the input gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
-    /** Each thread's gradient of its unrolled image. */
+    /** Each thread's gradient of its unrolled image, for strides other than 1. */
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
     /** Each thread's transposed output, or output gradient, of one image: [P, O]. */
     private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
@@ -62,6 +63,20 @@ final class Convolution {
         return t;
     }
 
+    /**
+     * Writes (or adds) per-group rows [groups][p][per] into an image's planes [groups·per, p] at
+     * {@code to[at..]}: the transpose of each group's block.
+     */
+    private static void fromRows(float[] rows, int groups, int per, int p, float[] to, int at, boolean accumulate) {
+        for (int ch = 0; ch < groups * per; ch++) {
+            int from = ch / per * p * per + ch % per;
+            for (int i = 0, dst = at + ch * p; i < p; i++) {
+                float v = rows[from + i * per];
+                to[dst + i] = accumulate ? to[dst + i] + v : v;
+            }
+        }
+    }
+
     private static void backward(float[] g, Geometry geo, float[] xv, float[] wv, Tensor.GradOut gx,
                                  Tensor.GradOut gw, Tensor.GradOut gb) {
         int chunks = Math.min(geo.n, MAX_CHUNKS);
@@ -70,6 +85,7 @@ final class Convolution {
         int wSize = geo.o * geo.k;
         float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
         double[] biasPartial = gb == null ? null : new double[used * geo.o];
+        float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
         Parallel.forEach(used, chunk -> {
             for (int s = chunk * perChunk, end = Math.min(geo.n, s + perChunk); s < end; s++) {
                 boolean first = s == chunk * perChunk;
@@ -80,7 +96,11 @@ final class Convolution {
                     geo.biasGrad(g, s, biasPartial, chunk * geo.o);
                 }
                 if (gx != null) {
-                    geo.inputGrad(g, wv, s, gx);
+                    if (wFlip != null) {
+                        geo.inputGradDirect(g, wFlip, s, gx);
+                    } else {
+                        geo.inputGrad(g, wv, s, gx);
+                    }
                 }
             }
         });
@@ -143,14 +163,53 @@ final class Convolution {
     }
 
     /**
-     * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; and
-     * a group's unrolled image as offsets into the padded image.
+     * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; a
+     * group's unrolled image as offsets into the padded image; and, where the stride is 1, the window of
+     * the input gradient's convolution over the output gradient ({@link #transposed}) and its offsets.
      */
     private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
-                            Im2col.Offsets offsets) {
+                            Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets) {
         Geometry(int n, int c, int o, int groups, Window2d win) {
-            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), o / groups, c / groups,
-                    Im2col.Offsets.of(win, c / groups));
+            this(n, c, o, groups, win, transposed(win), o / groups);
+        }
+
+        private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og) {
+            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
+                    Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og));
+        }
+
+        /**
+         * With stride 1, the input gradient is a convolution of the output gradient, padded by
+         * {@code (k-1)·d - p}, with the kernel flipped: its window, over [oh, ow] and giving [h, w]; or
+         * null for other strides, or a padding past that, which go through col2im.
+         */
+        private static Window2d transposed(Window2d win) {
+            int qh = (win.kh() - 1) * win.dh() - win.ph();
+            int qw = (win.kw() - 1) * win.dw() - win.pw();
+            if (win.sh() != 1 || win.sw() != 1 || qh < 0 || qw < 0) {
+                return null;
+            }
+            return Window2d.of("conv2d", win.oh(), win.ow(), new int[] {win.kh(), win.kw()}, new int[] {1, 1},
+                    new int[] {qh, qw}, new int[] {win.dh(), win.dw()}, false);
+        }
+
+        /**
+         * The weight as the input gradient's convolution reads it, per group [og·kH·kW, cg]: row
+         * (oc, ky, kx) holds W[oc, ·, kH-1-ky, kW-1-kx].
+         */
+        float[] flipped(float[] w) {
+            int taps = win.kh() * win.kw();
+            float[] f = new float[o * k];
+            for (int oc = 0; oc < o; oc++) {
+                int group = oc / og * og * taps * cg;
+                for (int cc = 0; cc < cg; cc++) {
+                    for (int t = 0; t < taps; t++) {
+                        int row = oc % og * taps + taps - 1 - t;
+                        f[group + row * cg + cc] = w[(oc * cg + cc) * taps + t];
+                    }
+                }
+            }
+            return f;
         }
 
         /** This thread's scratch, holding image s zero-padded. */
@@ -172,10 +231,13 @@ final class Convolution {
                 Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
                         offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
             }
-            for (int ch = 0; ch < o; ch++) {
-                int from = ch / og * p * og + ch % og;
-                for (int i = 0, to = (s * o + ch) * p; i < p; i++) {
-                    out[to + i] = b == null ? outT[from + i * og] : outT[from + i * og] + b[ch];
+            fromRows(outT, groups, og, p, out, s * o * p, false);
+            if (b != null) {
+                for (int ch = 0; ch < o; ch++) {
+                    float bias = b[ch];
+                    for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
+                        out[i] += bias;
+                    }
                 }
             }
         }
@@ -193,6 +255,24 @@ final class Convolution {
                 Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.taps(),
                         offsets.positions(), gT, gr * og, o, og, dwT, at + gr * k * og, accumulate);
             }
+        }
+
+        /**
+         * Image s's input gradient for stride 1, as {@link #transposed}'s convolution: per group
+         * dxᵀ = colᵀ·W' [h·w, cg], col read in place from the padded output gradient and W' the
+         * {@link #flipped} weight. It neither writes nor folds back a dcol of k·P floats per image.
+         */
+        void inputGradDirect(float[] g, float[] wFlip, int s, Tensor.GradOut gx) {
+            int plane = back.planeOut();
+            int padded = backOffsets.paddedPlane();
+            float[] gPad = Scratch.floats(COL, o * padded);
+            Im2col.pad(g, s * o * win.planeOut(), o, back, gPad);
+            float[] dxT = Scratch.floats(ROWS, plane * c);
+            for (int gr = 0; gr < groups; gr++) {
+                Kernels.get().gemmUnrolled(gPad, gr * og * padded, backOffsets.positions(), backOffsets.taps(),
+                        wFlip, gr * og * win.kh() * win.kw() * cg, cg, cg, dxT, gr * plane * cg, false);
+            }
+            fromRows(dxT, groups, cg, plane, gx.array(), s * c * plane, gx.accumulate());
         }
 
         /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The unrolled image behind {@link Convolution}, one image at a time: the windows of an image [C, H, W] as
  * the columns of a matrix col [C·kH·kW, P] (P = outH·outW window positions), so that a convolution is a
  * matrix product. {@link #pad} and {@link Offsets} give col without copying it, read in place from the
- * zero-padded image; {@link #col2im} folds a gradient of col back onto the image.
+ * zero-padded image; {@link #col2im} folds a gradient of col back onto the image, for strides other than 1.
  */
 final class Im2col {
     private Im2col() {
