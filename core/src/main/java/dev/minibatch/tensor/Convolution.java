@@ -19,6 +19,11 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
+    /**
+     * The fewest input channels per group for the input gradient as a convolution: its product is that many
+     * columns wide, and with one channel (an image's first layer) it ran several times slower than col2im.
+     */
+    private static final int MIN_DIRECT_CHANNELS = 8;
     /** Each thread's zero-padded image, or output gradient for the input gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
     /** Each thread's gradient of its unrolled image, for strides other than 1. */
@@ -164,13 +169,14 @@ final class Convolution {
 
     /**
      * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; a
-     * group's unrolled image as offsets into the padded image; and, where the stride is 1, the window of
-     * the input gradient's convolution over the output gradient ({@link #transposed}) and its offsets.
+     * group's unrolled image as offsets into the padded image; and, where the stride is 1 and groups have at
+     * least {@link #MIN_DIRECT_CHANNELS} input channels, the window of the input gradient's convolution over
+     * the output gradient ({@link #transposed}) and its offsets.
      */
     private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
                             Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets) {
         Geometry(int n, int c, int o, int groups, Window2d win) {
-            this(n, c, o, groups, win, transposed(win), o / groups);
+            this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups);
         }
 
         private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og) {
@@ -181,7 +187,7 @@ final class Convolution {
         /**
          * With stride 1, the input gradient is a convolution of the output gradient, padded by
          * {@code (k-1)·d - p}, with the kernel flipped: its window, over [oh, ow] and giving [h, w]; or
-         * null for other strides, or a padding past that, which go through col2im.
+         * null for other strides, or a padding past that, which go through col2im (as do narrow groups).
          */
         private static Window2d transposed(Window2d win) {
             int qh = (win.kh() - 1) * win.dh() - win.ph();
