@@ -3,12 +3,15 @@ package dev.minibatch.tensor;
 import java.util.Arrays;
 
 /**
- * 2-D convolution as matrix products on the {@link Kernels#gemm} kernel, one image at a time: the image's
- * windows are unrolled into the columns of a matrix ({@link Im2col}), so that per group {@code out = W·col},
- * {@code dW = g·colᵀ} and {@code dcol = Wᵀ·g}, whose columns are summed back into the image's gradient.
+ * 2-D convolution as matrix products, one image at a time, on the unrolled image col [k, P] ({@link Im2col}),
+ * read in place from the zero-padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ}
+ * and {@code dWᵀ = col·gᵀ}, with the output and its gradient transposed to and from [P, O] (P·O floats,
+ * where col is P·k). The input gradient, for stride 1, is the same kind of product over the padded output
+ * gradient with the kernel flipped; for other strides {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded
+ * back onto the image.
  *
- * <p>Images are shared among {@link Parallel}'s threads, each unrolling into its own scratch (a few hundred
- * KB that stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
+ * <p>Images are shared among {@link Parallel}'s threads, each padding into its own scratch (a few KB that
+ * stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
  * input gradient is written by one task; the weight and bias gradients, sums over the batch, are summed per
  * chunk of images, the chunks cut by the batch size alone, then added in chunk order. So results do not
  * depend on the thread count.
@@ -16,10 +19,17 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
-    /** Each thread's unrolled image, [groups·k, P]. */
+    /**
+     * The fewest input channels per group for the input gradient as a convolution: its product is that many
+     * columns wide, and with one channel (an image's first layer) it ran several times slower than col2im.
+     */
+    private static final int MIN_DIRECT_CHANNELS = 8;
+    /** Each thread's zero-padded image, or output gradient for the input gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
-    /** Each thread's gradient of its unrolled image. */
+    /** Each thread's gradient of its unrolled image, for strides other than 1. */
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
+    /** Each thread's transposed output, or output gradient, of one image: [P, O]. */
+    private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
     /** The weight gradient's sums per chunk, on the thread that runs the backward. */
     private static final ThreadLocal<float[]> PARTIAL = Scratch.perThread();
 
@@ -40,11 +50,36 @@ final class Convolution {
         float[] wv = weight.requireFloat("conv2d");
         float[] bv = bias == null ? null : bias.requireFloat("conv2d");
         float[] out = new float[geo.n * geo.o * win.planeOut()];
-        Parallel.forEach(geo.n, s -> geo.forward(xv, wv, bv, s, out));
+        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
+        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
                 g -> backward(g, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut()),
                 inputs);
+    }
+
+    /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
+    private static float[] transpose(float[] m, int from, int rows, int cols, float[] t) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, at = from + r * cols; c < cols; c++) {
+                t[c * rows + r] = m[at + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Writes (or adds) per-group rows [groups][p][per] into an image's planes [groups·per, p] at
+     * {@code to[at..]}: the transpose of each group's block.
+     */
+    private static void fromRows(float[] rows, int groups, int per, int p, float[] to, int at, boolean accumulate) {
+        for (int ch = 0; ch < groups * per; ch++) {
+            int from = ch / per * p * per + ch % per;
+            for (int i = 0, dst = at + ch * p; i < p; i++) {
+                float v = rows[from + i * per];
+                to[dst + i] = accumulate ? to[dst + i] + v : v;
+            }
+        }
     }
 
     private static void backward(float[] g, Geometry geo, float[] xv, float[] wv, Tensor.GradOut gx,
@@ -55,6 +90,7 @@ final class Convolution {
         int wSize = geo.o * geo.k;
         float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
         double[] biasPartial = gb == null ? null : new double[used * geo.o];
+        float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
         Parallel.forEach(used, chunk -> {
             for (int s = chunk * perChunk, end = Math.min(geo.n, s + perChunk); s < end; s++) {
                 boolean first = s == chunk * perChunk;
@@ -65,12 +101,16 @@ final class Convolution {
                     geo.biasGrad(g, s, biasPartial, chunk * geo.o);
                 }
                 if (gx != null) {
-                    geo.inputGrad(g, wv, s, gx);
+                    if (wFlip != null) {
+                        geo.inputGradDirect(g, wFlip, s, gx);
+                    } else {
+                        geo.inputGrad(g, wv, s, gx);
+                    }
                 }
             }
         });
         if (gw != null) {
-            sumChunks(partial, used, gw);
+            sumChunks(partial, used, geo, gw);
         }
         if (gb != null) {
             float[] out = gb.array();
@@ -84,17 +124,26 @@ final class Convolution {
         }
     }
 
-    /** Adds the chunks' sums, in chunk order, into (or over) the gradient. */
-    private static void sumChunks(float[] partial, int chunks, Tensor.GradOut gw) {
-        float[] out = gw.array();
-        int size = out.length;
-        if (!gw.accumulate()) {
-            System.arraycopy(partial, 0, out, 0, size);
-        } else {
-            Kernels.get().axpy(size, 1f, partial, 0, out, 0);
-        }
+    /**
+     * Adds the chunks' sums, in chunk order, then writes (or adds) their total, laid out per group as
+     * dWᵀ [k, og], transposed into the gradient [O, k].
+     */
+    private static void sumChunks(float[] partial, int chunks, Geometry geo, Tensor.GradOut gw) {
+        int size = geo.o * geo.k;
         for (int c = 1; c < chunks; c++) {
-            Kernels.get().axpy(size, 1f, partial, c * size, out, 0);
+            Kernels.get().axpy(size, 1f, partial, c * size, partial, 0);
+        }
+        float[] out = gw.array();
+        boolean accumulate = gw.accumulate();
+        for (int gr = 0; gr < geo.groups; gr++) {
+            int from = gr * geo.k * geo.og;
+            for (int oc = 0; oc < geo.og; oc++) {
+                int row = (gr * geo.og + oc) * geo.k;
+                for (int t = 0; t < geo.k; t++) {
+                    float v = partial[from + t * geo.og + oc];
+                    out[row + t] = accumulate ? out[row + t] + v : v;
+                }
+            }
         }
     }
 
@@ -118,27 +167,77 @@ final class Convolution {
         }
     }
 
-    /** A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW. */
-    private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg) {
+    /**
+     * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; a
+     * group's unrolled image as offsets into the padded image; and, where the stride is 1 and groups have at
+     * least {@link #MIN_DIRECT_CHANNELS} input channels, the window of the input gradient's convolution over
+     * the output gradient ({@link #transposed}) and its offsets.
+     */
+    private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
+                            Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets) {
         Geometry(int n, int c, int o, int groups, Window2d win) {
-            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), o / groups, c / groups);
+            this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups);
         }
 
-        /** This thread's scratch, holding image s unrolled. */
-        float[] unroll(float[] x, int s) {
-            float[] col = Scratch.floats(COL, c * win.kh() * win.kw() * win.planeOut());
-            Im2col.im2col(x, s * c * win.planeIn(), c, win, col);
-            return col;
+        private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og) {
+            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
+                    Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og));
         }
 
-        /** Image s's output [O, P], bias included. */
-        void forward(float[] x, float[] w, float[] b, int s, float[] out) {
-            float[] col = unroll(x, s);
-            int p = win.planeOut();
-            for (int g = 0; g < groups; g++) {
-                Kernels.get().gemm(false, false, og, p, k, w, g * og * k, col, g * k * p, out, (s * o + g * og) * p,
-                        false);
+        /**
+         * With stride 1, the input gradient is a convolution of the output gradient, padded by
+         * {@code (k-1)·d - p}, with the kernel flipped: its window, over [oh, ow] and giving [h, w]; or
+         * null for other strides, or a padding past that, which go through col2im (as do narrow groups).
+         */
+        private static Window2d transposed(Window2d win) {
+            int qh = (win.kh() - 1) * win.dh() - win.ph();
+            int qw = (win.kw() - 1) * win.dw() - win.pw();
+            if (win.sh() != 1 || win.sw() != 1 || qh < 0 || qw < 0) {
+                return null;
             }
+            return Window2d.of("conv2d", win.oh(), win.ow(), new int[] {win.kh(), win.kw()}, new int[] {1, 1},
+                    new int[] {qh, qw}, new int[] {win.dh(), win.dw()}, false);
+        }
+
+        /**
+         * The weight as the input gradient's convolution reads it, per group [og·kH·kW, cg]: row
+         * (oc, ky, kx) holds W[oc, ·, kH-1-ky, kW-1-kx].
+         */
+        float[] flipped(float[] w) {
+            int taps = win.kh() * win.kw();
+            float[] f = new float[o * k];
+            for (int oc = 0; oc < o; oc++) {
+                int group = oc / og * og * taps * cg;
+                for (int cc = 0; cc < cg; cc++) {
+                    for (int t = 0; t < taps; t++) {
+                        int row = oc % og * taps + taps - 1 - t;
+                        f[group + row * cg + cc] = w[(oc * cg + cc) * taps + t];
+                    }
+                }
+            }
+            return f;
+        }
+
+        /** This thread's scratch, holding image s zero-padded. */
+        float[] pad(float[] x, int s) {
+            float[] padded = Scratch.floats(COL, c * offsets.paddedPlane());
+            Im2col.pad(x, s * c * win.planeIn(), c, win, padded);
+            return padded;
+        }
+
+        /**
+         * Image s's output [O, P], bias included: per group outᵀ = colᵀ·Wᵀ [P, og], col read in place from
+         * the padded image (unrolling it, and packing W for each image, cost more than the transpose).
+         */
+        void forward(float[] x, float[] wT, float[] b, int s, float[] out) {
+            float[] padded = pad(x, s);
+            int p = win.planeOut();
+            float[] outT = Scratch.floats(ROWS, p * o);
+            for (int gr = 0; gr < groups; gr++) {
+                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
+                        offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
+            }
+            fromRows(outT, groups, og, p, out, s * o * p, false);
             if (b != null) {
                 for (int ch = 0; ch < o; ch++) {
                     float bias = b[ch];
@@ -150,18 +249,36 @@ final class Convolution {
         }
 
         /**
-         * Adds (or writes, unless {@code accumulate}) image s's share of dW = g·colᵀ at {@code dw[at..]}. The
-         * image is unrolled as colᵀ, group by group, which the product reads in place, where col would be
-         * copied transposed.
+         * Adds (or writes, unless {@code accumulate}) image s's share of dW at {@code dwT[at..]}, per group
+         * as dWᵀ = col·gᵀ [k, og]: col is read in place from the padded image, as a tap's offset plus a
+         * window position's, where unrolling it cost a third of an epoch; gᵀ (P·O floats, not P·k) is copied.
          */
-        void weightGrad(float[] g, float[] x, int s, float[] dw, int at, boolean accumulate) {
+        void weightGrad(float[] g, float[] x, int s, float[] dwT, int at, boolean accumulate) {
             int p = win.planeOut();
-            float[] rows = Scratch.floats(COL, groups * p * k);
+            float[] padded = pad(x, s);
+            float[] gT = transpose(g, s * o * p, o, p, Scratch.floats(ROWS, p * o));
             for (int gr = 0; gr < groups; gr++) {
-                Im2col.im2row(x, (s * c + gr * cg) * win.planeIn(), cg, win, rows, gr * p * k);
-                Kernels.get().gemm(false, false, og, k, p, g, (s * o + gr * og) * p, rows, gr * p * k, dw,
-                        at + gr * og * k, accumulate);
+                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.taps(),
+                        offsets.positions(), gT, gr * og, o, og, dwT, at + gr * k * og, accumulate);
             }
+        }
+
+        /**
+         * Image s's input gradient for stride 1, as {@link #transposed}'s convolution: per group
+         * dxᵀ = colᵀ·W' [h·w, cg], col read in place from the padded output gradient and W' the
+         * {@link #flipped} weight. It neither writes nor folds back a dcol of k·P floats per image.
+         */
+        void inputGradDirect(float[] g, float[] wFlip, int s, Tensor.GradOut gx) {
+            int plane = back.planeOut();
+            int padded = backOffsets.paddedPlane();
+            float[] gPad = Scratch.floats(COL, o * padded);
+            Im2col.pad(g, s * o * win.planeOut(), o, back, gPad);
+            float[] dxT = Scratch.floats(ROWS, plane * c);
+            for (int gr = 0; gr < groups; gr++) {
+                Kernels.get().gemmUnrolled(gPad, gr * og * padded, backOffsets.positions(), backOffsets.taps(),
+                        wFlip, gr * og * win.kh() * win.kw() * cg, cg, cg, dxT, gr * plane * cg, false);
+            }
+            fromRows(dxT, groups, cg, plane, gx.array(), s * c * plane, gx.accumulate());
         }
 
         /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */

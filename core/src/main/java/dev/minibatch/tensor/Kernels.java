@@ -24,6 +24,16 @@ interface Kernels {
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
 
+    /**
+     * {@code C = A·B} (or {@code C += ...} when accumulating) for an unrolled image read in place: A is
+     * [m, k], m = {@code rows.length} and k = {@code cols.length}, its element (i, q) at
+     * {@code a[aOff + rows[i] + cols[q]]} (for a convolution, a kernel tap's offset plus a window position's,
+     * in a padded image); B is [k, n] at {@code bOff}, its rows {@code ldb} apart; C is [m, n] at
+     * {@code cOff}. Runs on the calling thread.
+     */
+    void gemmUnrolled(float[] a, int aOff, int[] rows, int[] cols, float[] b, int bOff, int ldb, int n,
+                      float[] c, int cOff, boolean accumulate);
+
     /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 

@@ -25,6 +25,29 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void gemmUnrolled(float[] a, int aOff, int[] rows, int[] cols, float[] b, int bOff, int ldb, int n,
+                             float[] c, int cOff, boolean accumulate) {
+        float[] acc = new float[n];
+        for (int i = 0; i < rows.length; i++) {
+            int ci = cOff + i * n;
+            if (accumulate) {
+                System.arraycopy(c, ci, acc, 0, n);
+            } else {
+                Arrays.fill(acc, 0f);
+            }
+            int r = aOff + rows[i];
+            for (int q = 0; q < cols.length; q++) {
+                float x = a[r + cols[q]];
+                int bq = bOff + q * ldb;
+                for (int j = 0; j < n; j++) {
+                    acc[j] += x * b[bq + j];
+                }
+            }
+            System.arraycopy(acc, 0, c, ci, n);
+        }
+    }
+
+    @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
         float[] s = new float[cols];
         for (int r = 0; r < rows; r++) {

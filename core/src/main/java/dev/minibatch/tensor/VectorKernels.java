@@ -30,6 +30,12 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gemmUnrolled(float[] a, int aOff, int[] rows, int[] cols, float[] b, int bOff, int ldb, int n,
+                             float[] c, int cOff, boolean accumulate) {
+        VectorUnrolledGemm.gemm(a, aOff, rows, cols, b, bOff, ldb, n, c, cOff, accumulate);
+    }
+
+    @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
         int bound = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {

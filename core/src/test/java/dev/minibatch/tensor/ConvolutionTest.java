@@ -61,6 +61,14 @@ class ConvolutionTest {
                 Tensor.randn(gen, 2, 4, 5, 5), Tensor.randn(gen, 6, 2, 3, 3), Tensor.randn(gen, 6));
         GradCheck.check("conv2d without bias", t -> conv(t[0], t[1], null, 1, 0, 1, 1),
                 Tensor.randn(gen, 2, 2, 5, 5), Tensor.randn(gen, 3, 2, 2, 2));
+        // Eight input channels per group and more: the input gradient as a convolution of the output gradient.
+        GradCheck.check("conv2d 8 channels, padding 1", t -> conv(t[0], t[1], t[2], 1, 1, 1, 1),
+                Tensor.randn(gen, 1, 8, 4, 5), Tensor.randn(gen, 2, 8, 3, 3), Tensor.randn(gen, 2));
+        GradCheck.check("conv2d 16 channels in 2 groups, dilation 2", t -> conv(t[0], t[1], t[2], 1, 2, 2, 2),
+                Tensor.randn(gen, 1, 16, 5, 4), Tensor.randn(gen, 4, 8, 2, 2), Tensor.randn(gen, 4));
+        // Stride 1 with a padding past the kernel's reach: some outputs see only padding.
+        GradCheck.check("conv2d 2x2 kernel, padding 2", t -> conv(t[0], t[1], t[2], 1, 2, 1, 1),
+                Tensor.randn(gen, 2, 2, 4, 5), Tensor.randn(gen, 3, 2, 2, 2), Tensor.randn(gen, 3));
         GradCheck.check("conv2d 2x3 kernel, stride (2, 1), padding (0, 2), dilation (1, 2)",
                 t -> Tensor.conv2d(t[0], t[1], t[2], new int[] {2, 1}, new int[] {0, 2}, new int[] {1, 2}, 1),
                 Tensor.randn(gen, 1, 2, 6, 7), Tensor.randn(gen, 3, 2, 2, 3), Tensor.randn(gen, 3));

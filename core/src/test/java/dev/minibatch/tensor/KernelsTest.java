@@ -82,6 +82,44 @@ class KernelsTest {
     }
 
     @Test
+    void gemmUnrolledReadsEachElementAtItsRowPlusColumnOffset() {
+        // Rows around the tile of six (1, 6, 7, 13) and columns around its two vectors and a masked rest.
+        float[] a = randoms(400);
+        for (Kernels kern : BOTH) {
+            for (int m : new int[] {1, 6, 7, 13}) {
+                for (int n : new int[] {1, 16, 32, 33, 70}) {
+                    int k = 11;
+                    int[] rows = new int[m];
+                    int[] cols = new int[k];
+                    for (int i = 0; i < m; i++) {
+                        rows[i] = (i * 37) % 200;
+                    }
+                    for (int q = 0; q < k; q++) {
+                        cols[q] = q * 17;
+                    }
+                    int ldb = n + 4;
+                    float[] b = randoms(B_OFF + k * ldb);
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        float[] c = randoms(C_OFF + m * n);
+                        float[] expected = c.clone();
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double sum = accumulate ? c[C_OFF + i * n + j] : 0;
+                                for (int q = 0; q < k; q++) {
+                                    sum += (double) a[A_OFF + rows[i] + cols[q]] * b[B_OFF + q * ldb + j];
+                                }
+                                expected[C_OFF + i * n + j] = (float) sum;
+                            }
+                        }
+                        kern.gemmUnrolled(a, A_OFF, rows, cols, b, B_OFF, ldb, n, c, C_OFF, accumulate);
+                        assertArrayEquals(expected, c, 1e-4f, kern.name() + " m=" + m + " n=" + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gemmWithZeroDepthClearsOrKeepsC() {
         for (Kernels kern : BOTH) {
             float[] c = {1, 2, 3, 4, 5, 6};
