@@ -16,8 +16,8 @@ public final class Metrics {
     }
 
     /**
-     * The fraction of rows whose target class is among the {@code k} largest logits (ties broken towards the
-     * lower index, as {@code torch.topk} does on CPU).
+     * The fraction of rows whose target class is among the {@code k} largest logits, in the order argmax
+     * uses (ties broken towards the lower index, NaN first), so that k = 1 is {@link #accuracy}.
      */
     public static float topKAccuracy(Tensor logits, Tensor target, int k) {
         return (float) correct(logits, target, k) / logits.size(0);
@@ -36,17 +36,26 @@ public final class Metrics {
                 throw new IllegalArgumentException("accuracy: target " + t[i] + " at row " + i
                         + " is not a class in [0, " + c + ")");
             }
-            float mine = v[i * c + t[i]];
             int ahead = 0;
             for (int j = 0; j < c && ahead < k; j++) {
-                float other = v[i * c + j];
-                if (other > mine || (other == mine && j < t[i]) || Float.isNaN(other)) {
+                if (j != t[i] && ranksAhead(v[i * c + j], j, v[i * c + t[i]], t[i])) {
                     ahead++;
                 }
             }
-            correct += ahead < k && !Float.isNaN(mine) ? 1 : 0;
+            correct += ahead < k ? 1 : 0;
         }
         return correct;
+    }
+
+    /**
+     * Whether logit {@code a} (column {@code i}) comes before logit {@code b} (column {@code j}) in argmax's
+     * order: NaN first (as in PyTorch, a NaN is never hidden), then larger values, then the lower column.
+     */
+    private static boolean ranksAhead(float a, int i, float b, int j) {
+        if (Float.isNaN(a) || Float.isNaN(b)) {
+            return Float.isNaN(a) && (!Float.isNaN(b) || i < j);
+        }
+        return a > b || (a == b && i < j);
     }
 
     private static void check(String name, Tensor logits, Tensor target) {

@@ -47,4 +47,19 @@ class MetricsTest {
         assertThrows(IllegalArgumentException.class, () -> Metric.topKAccuracy(0));
         assertThrows(IllegalArgumentException.class, () -> Metrics.topKAccuracy(LOGITS, Tensor.of(new float[4], 4), 1));
     }
+
+    /** A NaN ranks first, as in argmax: top-1 accuracy is the lesson's accuracy on any logits. */
+    @Test
+    void topOneIsArgmaxEvenWithNaN() {
+        Tensor logits = Tensor.of(new float[] {
+            Float.NaN, 1, 2,
+            0, Float.NaN, Float.NaN,
+            3, 1, Float.NaN}, 3, 3);
+        for (int[] targets : new int[][] {{0, 1, 2}, {2, 2, 0}, {1, 1, 2}}) {
+            Tensor y = Tensor.ofInts(targets);
+            assertEquals(Metrics.accuracy(logits, y), Metrics.topKAccuracy(logits, y, 1), java.util.Arrays.toString(targets));
+        }
+        assertEquals(1.0f, Metrics.topKAccuracy(logits, Tensor.ofInts(new int[] {0, 1, 2}), 1));
+        assertEquals(2f / 3, Metrics.topKAccuracy(logits, Tensor.ofInts(new int[] {1, 2, 0}), 2));
+    }
 }
