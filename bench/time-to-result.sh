@@ -2,8 +2,8 @@
 # The whole job, as a user times it: `./minibatch train` (the README's main job: 5 epochs with validation,
 # logs, plots and checkpoints) against PyTorch's torch_fit.py --epochs 5 --batched at 1 and 2 threads, run
 # alternately as whole processes, PAIRS times (default 5). Prints each run, then the medians, the ratio to
-# PyTorch's best thread count, the median training epochs (steady state) and Minibatch's breakdown (JVM
-# start, data load, first epoch, later epochs, writes after each epoch, the rest).
+# PyTorch's best thread count, the median of epochs 2-5 (training and validation: the steady state) and
+# Minibatch's breakdown (JVM start, data load, first epoch, later epochs, writes after each epoch, the rest).
 # Usage: bench/time-to-result.sh [PAIRS] [extra train options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +28,16 @@ for i in $(seq 1 "$pairs"); do
             > "$work/torch$threads-$i.out"
         t1=$(now)
         echo "torch$threads $(echo "$t1 - $t0" | bc)" >> "$work/wall"
-        grep median_train_epoch_s "$work/torch$threads-$i.out" | sed 's/.*"median_train_epoch_s": \([0-9.]*\).*/torch'"$threads"'_epoch \1/' >> "$work/wall"
+        # Its epochs 2-5, training and validation, as Minibatch's printed epochs are.
+        python3 -c 'import json, statistics, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if "\"epoch\"" in l]
+print("torch" + sys.argv[2] + "_epoch", statistics.median(r["train_s"] + r["valid_s"] for r in e[1:]))' \
+            "$work/torch$threads-$i.out" "$threads" >> "$work/wall"
     done
     grep -h "" "$work/wall" | tail -6 | tr '\n' ' '; echo
 done
 python3 - "$work/wall" "$work/timings" <<'PY'
-import statistics as st, sys
+import re, statistics as st, sys
 rows = [l.split() for l in open(sys.argv[1])]
 def med(key):
     v = [float(r[1]) for r in rows if r[0] == key]
@@ -47,11 +51,7 @@ print(f"whole job: minibatch / PyTorch's best = {med('minibatch')[0] / best:.2f}
 print(f"steady-state epoch: minibatch / PyTorch's best = {med('mb_epoch')[0] / best_epoch:.2f}")
 parts = {}
 for line in open(sys.argv[2]):
-    f = line.split()[1:]
-    for k, v in zip(f[0::2], f[1::2]):
-        try:
-            parts.setdefault(k, []).append(float(v))
-        except ValueError:
-            pass
+    for k, v in re.findall(r"([a-z_]+) ([0-9.]+)", line):
+        parts.setdefault(k, []).append(float(v))
 print("minibatch breakdown (medians, s): " + ", ".join(f"{k} {st.median(v):.3f}" for k, v in parts.items()))
 PY
