@@ -23,9 +23,8 @@ import java.util.List;
 
 /** The model, optimizer and run settings shared by {@code train} and {@code lr-find}. */
 final class TrainingOptions {
-    /** Every dataset the command reads (MNIST, Fashion-MNIST, the lesson's pickle) has 28x28 images of 10 classes. */
+    /** The CNN takes 28x28 grey images, as MNIST, Fashion-MNIST and the lesson's pickle hold. */
     private static final int MNIST_PIXELS = 784;
-    private static final int MNIST_CLASSES = 10;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = ModelFiles.MLP,
             description = "mlp (Linear-ReLU layers of --hidden sizes) or cnn (two convolutions with batch norm, "
@@ -106,24 +105,13 @@ final class TrainingOptions {
     record Setup(Splits splits, Sequential model, Optimizer optimizer, DataLoaders loaders) {
     }
 
-    /**
-     * Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order.
-     * While the data loads, a {@link Warmup} on the other core gets the training step compiled; it is built
-     * before the seed is set, so the run draws the same numbers with it or without it.
-     */
+    /** Sets the threads and the seed, loads the data and builds the model, optimizer and loaders, in that order. */
     Setup build(DataOptions data) throws IOException {
         if (threads != null) {
             Minibatch.setNumThreads(threads);
         }
-        Sequential spare = model(MNIST_PIXELS, MNIST_CLASSES);
-        Warmup warmup = Warmup.start(spare, optimizer(spare.parameters()), MNIST_PIXELS, MNIST_CLASSES, batchSize);
         Minibatch.manualSeed(seed);
-        Splits splits;
-        try {
-            splits = data.load();
-        } finally {
-            warmup.finish();
-        }
+        Splits splits = data.load();
         Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
         Optimizer opt = optimizer(model.parameters());
         DataLoaders dls = DataLoaders.of(trainSet(splits), splits.valid(), batchSize, seed, workers);
