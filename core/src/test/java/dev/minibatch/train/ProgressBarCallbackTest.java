@@ -89,6 +89,19 @@ class ProgressBarCallbackTest {
     }
 
     @Test
+    void terminalBarEndsWithTheEpochsMeanLossWhenTheClockHasNotMoved() {
+        // The loss is formatted at most every 100 ms, and always at the epoch's last batch.
+        ProgressBarCallback progress = new ProgressBarCallback(out, true, () -> 0L);
+        ScriptedRun.learner(4, 1, (epoch, training, batch) -> training ? batch : 0.3f, 0.9)
+                .addCallbacks(progress).fit(1);
+        String text = captured.toString(StandardCharsets.UTF_8);
+        String first = text.substring(0, text.indexOf("epoch 1/1: "));
+        String bar = first.substring(first.lastIndexOf('\r') + 1, first.indexOf('\n', first.lastIndexOf('\r')));
+        assertTrue(bar.contains("4/4 batches"), bar);
+        assertTrue(bar.contains("loss 2.5000"), "mean of 1, 2, 3, 4: " + bar);
+    }
+
+    @Test
     void durationsAreMinutesAndSecondsOrHours() {
         assertEquals("0:07", ProgressBarCallback.duration(7.4));
         assertEquals("2:05", ProgressBarCallback.duration(125));
