@@ -11,24 +11,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Redraws {@code loss.png} (training and validation loss) and one chart per metric ({@code accuracy.png},
- * ...) in a directory, created if missing, after every epoch, so the curves can be watched during
- * training; on a resumed run they include the epochs before it.
+ * ...) in a directory, created if missing, as epochs end, so the curves can be watched during training;
+ * on a resumed run they include the epochs before it.
  *
  * <p>Drawing a chart takes longer than an epoch of a small model, so the charts are drawn on a thread of
- * their own while the next epoch trains (from the history, which is immutable, so they show exactly the
- * epochs done). When the run ends, {@code fit} returns only once the last charts are written; a chart that
- * could not be written fails the run at the next epoch's end or at the end of the run.
+ * their own while training goes on (from the history, which is immutable, so they show exactly the epochs
+ * done). Epochs that end while charts are being drawn are not queued: the next drawing shows the newest
+ * history, so training never waits for the charts, and a run of short epochs draws a few times rather than
+ * once per epoch. When the run ends, {@code fit} returns only once the charts show the last epoch; a chart
+ * that could not be written fails the run at the next epoch's end or at the end of the run.
  */
 public final class PlotCallback implements Callback {
     private final Path directory;
+    private final Consumer<History> drawing;
+    private final Object lock = new Object();
     private ExecutorService drawer;
-    private Future<?> drawing;
+    /** The newest history not drawn yet, and whether a drawer's task is running; guarded by lock. */
+    private History pending;
+    private boolean running;
+    private RuntimeException failure;
+    private Future<?> task;
 
     public PlotCallback(Path directory) {
         this.directory = directory;
+        this.drawing = this::draw;
+    }
+
+    /** With another way of drawing, for tests of when it is called. */
+    PlotCallback(Path directory, Consumer<History> drawing) {
+        this.directory = directory;
+        this.drawing = drawing;
     }
 
     public Path lossPlot() {
@@ -51,9 +67,14 @@ public final class PlotCallback implements Callback {
 
     @Override
     public void afterEpoch(Learner learner) {
-        awaitDrawing();
-        History history = learner.history();
-        drawing = drawer.submit(() -> draw(history));
+        throwIfFailed();
+        synchronized (lock) {
+            pending = learner.history();
+            if (!running) {
+                running = true;
+                task = drawer.submit(this::drawPending);
+            }
+        }
     }
 
     @Override
@@ -65,21 +86,56 @@ public final class PlotCallback implements Callback {
         }
     }
 
-    /** Waits for the charts being drawn, and fails as they did. */
-    private void awaitDrawing() {
-        if (drawing == null) {
-            return;
-        }
+    /** Draws the newest history until none is left undrawn. */
+    private void drawPending() {
         try {
-            drawing.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while drawing the charts in " + directory, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            drawing = null;
+            while (true) {
+                History next;
+                synchronized (lock) {
+                    next = pending;
+                    pending = null;
+                    if (next == null) {
+                        running = false;
+                        return;
+                    }
+                }
+                drawing.accept(next);
+            }
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                running = false;
+                failure = e;
+            }
         }
+    }
+
+    /** Fails the run as the charts did. */
+    private void throwIfFailed() {
+        synchronized (lock) {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Waits for the charts being drawn, and fails as they did. The last task submitted draws the newest
+     * history: an earlier one had finished its loop before it was submitted.
+     */
+    private void awaitDrawing() {
+        if (task != null) {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while drawing the charts in " + directory, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                task = null;
+            }
+        }
+        throwIfFailed();
     }
 
     private void draw(History history) {

@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,5 +42,37 @@ class PlotCallbackTest {
                 .addCallbacks(new PlotCallback(file.resolve("plots")));
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> learner.fit(2));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    /**
+     * Epochs that end while charts are drawn do not wait and are not queued: the next drawing shows the
+     * newest history, and the run ends with the charts of its last epoch.
+     */
+    @Test
+    void epochsEndingWhileChartsAreDrawnAreDrawnOnceAsTheNewestHistory() {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> drawn = Collections.synchronizedList(new ArrayList<>());
+        PlotCallback callback = new PlotCallback(dir, history -> {
+            drawn.add(history.lastEpoch());
+            awaitQuietly(release);
+        });
+        Callback releaseAtTheEnd = new Callback() {
+            @Override
+            public void afterFit(Learner learner) {
+                release.countDown();
+            }
+        };
+        History history = ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f)
+                .addCallbacks(releaseAtTheEnd, callback).fit(4);
+        assertEquals(4, history.lastEpoch());
+        assertEquals(List.of(1, 4), drawn);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
