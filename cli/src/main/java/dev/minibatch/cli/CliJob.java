@@ -41,7 +41,8 @@ final class CliJob implements TrainingJob {
 
     private TrainCommand command() {
         if (command == null) {
-            CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(new String[0]));
+            String[] line = args.toArray(new String[0]);
+            CommandLine.ParseResult parsed = Main.commandLine(line).parseArgs(line);
             command = (TrainCommand) parsed.subcommand().commandSpec().userObject();
         }
         return command;
