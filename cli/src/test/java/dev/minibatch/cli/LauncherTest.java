@@ -57,8 +57,59 @@ class LauncherTest {
         assertEquals(3, p.exitValue(), "the launcher exits with Java's status");
     }
 
+    /** A stand-in java that records its arguments, writes the archive it is asked for, and exits with $STATUS. */
+    private static final String RECORDING_JAVA = """
+            #!/usr/bin/env bash
+            printf '%s\\n' "$@" > "$ARGS"
+            for a in "$@"; do
+                case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#-XX:ArchiveClassesAtExit=}" ;; esac
+            done
+            exit "$STATUS"
+            """;
+
+    /**
+     * The first successful {@code train} after a build writes the class-data archive, later runs map it; a
+     * failed run's archive is dropped, and an archive older than the jar is not used.
+     */
+    @Test
+    void theFirstSuccessfulTrainWritesTheClassArchiveThatLaterRunsUse(@TempDir Path dir) throws Exception {
+        Path launcher = installLauncher(dir, RECORDING_JAVA);
+        Path jsa = dir.resolve("cli/target/minibatch.jsa");
+        assertTrue(run(launcher, dir, 1, "train").contains("-XX:ArchiveClassesAtExit="));
+        assertFalse(Files.exists(jsa), "a failed run leaves no archive");
+        assertFalse(run(launcher, dir, 0, "evaluate").contains("-XX:ArchiveClassesAtExit="), "only train writes one");
+        assertTrue(run(launcher, dir, 0, "train").contains("-XX:ArchiveClassesAtExit="));
+        assertTrue(Files.exists(jsa));
+        Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plus(2, ChronoUnit.HOURS)));
+        assertTrue(run(launcher, dir, 0, "evaluate").contains("-XX:SharedArchiveFile=" + jsa));
+        Files.setLastModifiedTime(jsa, FileTime.from(Instant.now()));
+        String stale = run(launcher, dir, 0, "train");
+        assertFalse(stale.contains("-XX:SharedArchiveFile="), "an archive older than the jar is not used: " + stale);
+        assertTrue(stale.contains("-XX:ArchiveClassesAtExit="), stale);
+    }
+
+    /** Runs the launcher with the recording java; returns the arguments java was given. */
+    private static String run(Path launcher, Path dir, int status, String... args) throws Exception {
+        Path recorded = dir.resolve("args");
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString());
+        pb.command().addAll(java.util.List.of(args));
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("ARGS", recorded.toString());
+        pb.environment().put("STATUS", Integer.toString(status));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
+        assertEquals(status, p.exitValue());
+        return Files.readString(recorded);
+    }
+
     /** A copy of the launcher beside a stand-in jar newer than its (empty) sources, and the stand-in java. */
     private static Path installLauncher(Path dir) throws IOException {
+        return installLauncher(dir, FAKE_JAVA);
+    }
+
+    private static Path installLauncher(Path dir, String fakeJava) throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path launcher = Files.copy(root.resolve("minibatch"), dir.resolve("minibatch"));
         for (String d : new String[] {"core/src/main", "cli/src/main", "bin", "cli/target"}) {
@@ -69,7 +120,7 @@ class LauncherTest {
         }
         Path jar = Files.writeString(dir.resolve("cli/target/minibatch.jar"), "");
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plus(1, ChronoUnit.HOURS)));
-        Path java = Files.writeString(dir.resolve("bin/java"), FAKE_JAVA);
+        Path java = Files.writeString(dir.resolve("bin/java"), fakeJava);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return launcher;
     }
