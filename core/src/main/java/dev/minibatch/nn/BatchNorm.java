@@ -8,7 +8,9 @@ import java.util.Arrays;
  * What {@link BatchNorm1d} and {@link BatchNorm2d} share, like PyTorch's {@code _BatchNorm}: normalisation of
  * each channel (dimension 1) by the batch's mean and biased variance in training mode, by the running
  * statistics in evaluation mode, then {@code weight·x̂ + bias}. Training also moves the running statistics
- * toward the batch's with {@code momentum} (the variance unbiased, as PyTorch keeps it) and counts the step.
+ * toward the batch's with {@code momentum} (the variance unbiased, as PyTorch keeps it) and counts the step;
+ * a null momentum (PyTorch's {@code momentum=None}) keeps their cumulative average instead, the factor for the
+ * n-th step being 1/n.
  *
  * <p>The running statistics are buffers named as PyTorch names them ({@code running_mean}, {@code running_var},
  * {@code num_batches_tracked}, an int32 scalar), so the state dict reads and writes PyTorch's keys.
@@ -16,7 +18,8 @@ import java.util.Arrays;
 public abstract class BatchNorm extends Module {
     public final int numFeatures;
     public final double eps;
-    public final double momentum;
+    /** Null for the cumulative average (PyTorch's {@code momentum=None}). */
+    public final Double momentum;
     public final boolean affine;
     public final boolean trackRunningStats;
     /** Ones, and null unless {@link #affine}. */
@@ -30,13 +33,13 @@ public abstract class BatchNorm extends Module {
     /** The number of training steps taken, an int32 scalar; null unless {@link #trackRunningStats}. */
     public final Tensor numBatchesTracked;
 
-    protected BatchNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+    protected BatchNorm(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
         String name = getClass().getSimpleName();
         LayerSettings.atLeast(name, "num_features", String.valueOf(numFeatures), numFeatures, 1);
         if (!(eps > 0)) {
             throw new IllegalArgumentException(name + ": eps must be positive, got " + Repr.pyFloat(eps));
         }
-        if (!(momentum >= 0 && momentum <= 1)) {
+        if (momentum != null && !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException(name + ": momentum must be between 0 and 1, got "
                     + Repr.pyFloat(momentum));
         }
@@ -68,7 +71,7 @@ public abstract class BatchNorm extends Module {
         }
         boolean training = isTraining() || !trackRunningStats;
         try {
-            Tensor out = Tensor.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+            Tensor out = Tensor.batchNorm(x, runningMean, runningVar, weight, bias, training, factor(), eps);
             if (isTraining() && trackRunningStats) {
                 numBatchesTracked.intStorage()[0]++;
             }
@@ -78,9 +81,18 @@ public abstract class BatchNorm extends Module {
         }
     }
 
+    /** How far this step moves the running statistics: the momentum, or 1/n at the n-th step for the average. */
+    private double factor() {
+        if (momentum != null) {
+            return momentum;
+        }
+        return trackRunningStats && isTraining() ? 1.0 / (numBatchesTracked.intStorage()[0] + 1) : 0;
+    }
+
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + Repr.pyFloat(eps) + ", momentum=" + Repr.pyFloat(momentum)
+        return numFeatures + ", eps=" + Repr.pyFloat(eps) + ", momentum="
+                + (momentum == null ? "None" : Repr.pyFloat(momentum))
                 + ", affine=" + Repr.bool(affine)
                 + ", track_running_stats=" + Repr.bool(trackRunningStats);
     }

@@ -7,7 +7,8 @@ public class BatchNorm2d extends BatchNorm {
         this(numFeatures, 1e-5, 0.1, true, true);
     }
 
-    public BatchNorm2d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+    /** A null momentum keeps the running statistics' cumulative average (PyTorch's {@code momentum=None}). */
+    public BatchNorm2d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
         super(numFeatures, eps, momentum, affine, trackRunningStats);
     }
 

@@ -2,6 +2,7 @@ package dev.minibatch.nn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minibatch.Fixtures;
+import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,39 @@ class BatchNormLayersTest {
         Tensor training = bn.forward(x);
         bn.eval();
         Fixtures.assertClose(training, bn.forward(x), 0, 0, "batch statistics in both modes");
+    }
+
+    /** PyTorch's momentum=None: the running statistics are the plain average of every batch's so far. */
+    @Test
+    void aNullMomentumKeepsTheCumulativeAverageOfTheBatchStatistics() {
+        BatchNorm1d bn = new BatchNorm1d(3, 1e-5, null, false, true);
+        Generator g = new Generator(4);
+        double[] meanSum = new double[3];
+        double[] varSum = new double[3];
+        int batches = 4;
+        for (int b = 0; b < batches; b++) {
+            Tensor x = Tensor.randn(g, 6, 3).mul(b + 1).add(b);
+            bn.forward(x);
+            float[] v = x.toFloatArray();
+            for (int c = 0; c < 3; c++) {
+                double m = 0;
+                for (int i = 0; i < 6; i++) {
+                    m += v[i * 3 + c] / 6.0;
+                }
+                double ss = 0;
+                for (int i = 0; i < 6; i++) {
+                    ss += (v[i * 3 + c] - m) * (v[i * 3 + c] - m);
+                }
+                meanSum[c] += m;
+                varSum[c] += ss / 5;
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            assertEquals(meanSum[c] / batches, bn.runningMean.toFloatArray()[c], 1e-5, "running_mean[" + c + "]");
+            assertEquals(varSum[c] / batches, bn.runningVar.toFloatArray()[c], 1e-4, "running_var[" + c + "]");
+        }
+        assertEquals(batches, bn.numBatchesTracked.intStorage()[0]);
+        assertEquals("BatchNorm1d(3, eps=1e-05, momentum=None, affine=False, track_running_stats=True)", bn.toString());
     }
 
     @Test
