@@ -20,6 +20,10 @@ public class Conv2d extends Module {
     private final int[] stride;
     private final int[] padding;
     private final int[] dilation;
+    /** {@code "same"} or {@code "valid"} when the padding was given by name, else null. */
+    private final String paddingName;
+    /** What {@code "same"} pads beyond {@link #padding} on the bottom and the right: [H, W], 0 or 1 each. */
+    private final int[] extraPadding;
 
     /** A square kernel, stride 1, no padding. */
     public Conv2d(int inChannels, int outChannels, int kernelSize) {
@@ -36,12 +40,32 @@ public class Conv2d extends Module {
                 new int[] {dilation}, groups, bias);
     }
 
+    /** A square kernel and the padding by name: {@code "same"} (stride 1 only) or {@code "valid"} (none). */
+    public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, String padding) {
+        this(inChannels, outChannels, new int[] {kernelSize}, new int[] {stride}, padding, new int[] {1}, 1, true);
+    }
+
+    /**
+     * The padding by name, as PyTorch takes it: {@code "valid"} pads nothing; {@code "same"} pads so that the
+     * output has the input's size, {@code dilation·(k-1)} in all per dimension, half of it (rounded down)
+     * on the top and the left and the rest on the bottom and the right. {@code "same"} needs stride 1.
+     */
+    public Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, String padding, int[] dilation,
+                  int groups, boolean bias) {
+        this(inChannels, outChannels, kernelSize, stride, new int[] {0}, dilation, groups, bias, padding);
+    }
+
     /**
      * Each size is one int or an (H, W) pair. PyTorch's initialisation: weight and bias uniform in
      * ±1/√fan_in, fan_in = in_channels/groups·kH·kW, drawn from the default generator, the weight first.
      */
     public Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
                   int groups, boolean bias) {
+        this(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, null);
+    }
+
+    private Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+                   int groups, boolean bias, String paddingName) {
         String name = "Conv2d";
         LayerSettings.atLeast(name, "in_channels", String.valueOf(inChannels), inChannels, 1);
         LayerSettings.atLeast(name, "out_channels", String.valueOf(outChannels), outChannels, 1);
@@ -55,8 +79,26 @@ public class Conv2d extends Module {
         this.groups = groups;
         this.kernelSize = LayerSettings.pair(name, "kernel_size", kernelSize, 1);
         this.stride = LayerSettings.pair(name, "stride", stride, 1);
-        this.padding = LayerSettings.pair(name, "padding", padding, 0);
         this.dilation = LayerSettings.pair(name, "dilation", dilation, 1);
+        this.paddingName = paddingName;
+        this.extraPadding = new int[2];
+        if (paddingName == null || paddingName.equals("valid")) {
+            this.padding = LayerSettings.pair(name, "padding", padding, 0);
+        } else if (paddingName.equals("same")) {
+            if (this.stride[0] != 1 || this.stride[1] != 1) {
+                throw new IllegalArgumentException(name + ": padding='same' is not supported for strided "
+                        + "convolutions, got stride=" + Repr.tuple(this.stride));
+            }
+            this.padding = new int[2];
+            for (int d = 0; d < 2; d++) {
+                int total = this.dilation[d] * (this.kernelSize[d] - 1);
+                this.padding[d] = total / 2;
+                this.extraPadding[d] = total % 2;
+            }
+        } else {
+            throw new IllegalArgumentException(name + ": invalid padding string '" + paddingName
+                    + "', should be one of {'valid', 'same'}");
+        }
         int fanIn = inChannels / groups * this.kernelSize[0] * this.kernelSize[1];
         float bound = (float) (1 / Math.sqrt(fanIn));
         this.weight = Parameter.of(uniform(bound, outChannels, inChannels / groups, this.kernelSize[0],
@@ -77,6 +119,7 @@ public class Conv2d extends Module {
         return stride.clone();
     }
 
+    /** The padding on each side, [H, W]; for {@code "same"} with an even total, the top and the left. */
     public int[] padding() {
         return padding.clone();
     }
@@ -93,6 +136,9 @@ public class Conv2d extends Module {
         if (x.dim() != 4 || x.size(1) != inChannels) {
             throw new IllegalArgumentException(this + ": expected an image batch [N, C, H, W] with C=" + inChannels
                     + " (or one image [C, H, W]), got input of shape " + Arrays.toString(x.shape()) + reshapeHint(x));
+        }
+        if (extraPadding[0] != 0 || extraPadding[1] != 0) {
+            x = Tensor.pad(x, 0, extraPadding[1], 0, extraPadding[0]);
         }
         try {
             return Tensor.conv2d(x, weight, bias, stride, padding, dilation, groups);
@@ -121,7 +167,9 @@ public class Conv2d extends Module {
         StringBuilder s = new StringBuilder().append(inChannels).append(", ").append(outChannels)
                 .append(", kernel_size=").append(Repr.tuple(kernelSize))
                 .append(", stride=").append(Repr.tuple(stride));
-        if (padding[0] != 0 || padding[1] != 0) {
+        if (paddingName != null) {
+            s.append(", padding=").append(paddingName);
+        } else if (padding[0] != 0 || padding[1] != 0) {
             s.append(", padding=").append(Repr.tuple(padding));
         }
         if (dilation[0] != 1 || dilation[1] != 1) {

@@ -113,6 +113,42 @@ class ConvLayersTest {
         assertEquals("Dropout: dropout probability has to be between 0 and 1, but got 1.5", p.getMessage());
     }
 
+    /**
+     * PyTorch's padding='same': the output keeps the input's size; dilation·(k-1) is padded in all, its
+     * smaller half on the top and the left. padding='valid' pads nothing.
+     */
+    @Test
+    void paddingSameKeepsTheSizeWithTheOddPixelOnTheBottomAndRight() {
+        Minibatch.manualSeed(5);
+        Tensor x = Tensor.randn(2, 3, 6, 7);
+        Conv2d even = new Conv2d(3, 4, new int[] {4, 2}, new int[] {1}, "same", new int[] {1, 3}, 1, true);
+        Tensor out = even.forward(x);
+        assertArrayEquals(new int[] {2, 4, 6, 7}, out.shape());
+        // H: 1·3 = 3 → 1 on top, 2 below; W: 3·1 = 3 → 1 on the left, 2 on the right.
+        Tensor byHand = Tensor.conv2d(Tensor.pad(x, 1, 2, 1, 2), even.weight, even.bias, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 3}, 1);
+        Fixtures.assertClose(byHand, out, 0, 0, "same as padding by hand");
+        assertArrayEquals(new int[] {1, 1}, even.padding());
+
+        Conv2d odd = new Conv2d(3, 4, 5, 1, "same");
+        Fixtures.assertClose(Tensor.conv2d(x, odd.weight, odd.bias, new int[] {1, 1}, new int[] {2, 2},
+                new int[] {1, 1}, 1), odd.forward(x), 0, 0, "symmetric padding 2");
+        assertEquals("Conv2d(3, 4, kernel_size=(5, 5), stride=(1, 1), padding=same)", odd.toString());
+
+        Conv2d valid = new Conv2d(3, 4, 3, 1, "valid");
+        assertArrayEquals(new int[] {2, 4, 4, 5}, valid.forward(x).shape());
+        assertEquals("Conv2d(3, 4, kernel_size=(3, 3), stride=(1, 1), padding=valid)", valid.toString());
+    }
+
+    @Test
+    void paddingSameWithAStrideAndUnknownPaddingNamesAreRefused() {
+        var strided = assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 2, 3, 2, "same"));
+        assertEquals("Conv2d: padding='same' is not supported for strided convolutions, got stride=(2, 2)",
+                strided.getMessage());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 2, 3, 1, "full"));
+        assertEquals("Conv2d: invalid padding string 'full', should be one of {'valid', 'same'}", unknown.getMessage());
+    }
+
     @Test
     void poolingLayersApplyTheirOps() {
         Tensor x = Tensor.randn(2, 3, 8, 8);
