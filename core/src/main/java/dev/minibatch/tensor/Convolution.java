@@ -3,12 +3,14 @@ package dev.minibatch.tensor;
 import java.util.Arrays;
 
 /**
- * 2-D convolution as matrix products, one image at a time, on the unrolled image col [k, P] ({@link Im2col}),
- * read in place from the zero-padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ}
- * and {@code dWᵀ = col·gᵀ}, with the output and its gradient transposed to and from [P, O] (P·O floats,
- * where col is P·k). The input gradient, for stride 1, is the same kind of product over the padded output
- * gradient with the kernel flipped; for other strides {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded
- * back onto the image.
+ * 2-D convolution, one image at a time. With stride 1 it is computed directly on the zero-padded image's grid
+ * ({@link PaddedGrid}, {@link Kernels#correlate}): the output, and the input gradient as a convolution of
+ * the padded output gradient with the kernel flipped; the weight gradient too ({@link
+ * Kernels#correlateWeights}) unless groups have {@link #ROWS_WEIGHT_GRAD_CHANNELS} output channels or more.
+ * Otherwise, as matrix products on the unrolled image col [k, P] ({@link Im2col}), read in place from the
+ * padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ} and {@code dWᵀ = col·gᵀ},
+ * with the output and its gradient transposed to and from [P, O]; and {@code dcol = Wᵀ·g} on
+ * {@link Kernels#gemm}, folded back onto the image.
  *
  * <p>Images are shared among {@link Parallel}'s threads, each padding into its own scratch (a few KB that
  * stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
@@ -19,11 +21,21 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
+    /** The most floats of padded images and output gradients a thread gathers for one weight-gradient call. */
+    private static final int RUN_FLOATS = 1 << 18;
     /**
-     * The fewest input channels per group for the input gradient as a convolution: its product is that many
-     * columns wide, and with one channel (an image's first layer) it ran several times slower than col2im.
+     * The fewest input channels per group for the input gradient as a convolution: they are its output
+     * channels, and below the vector kernel's tile of 8 each is a chain of multiply-adds of its own (with
+     * one channel, an image's first layer, the product before it ran several times slower than col2im).
      */
     private static final int MIN_DIRECT_CHANNELS = 8;
+    /**
+     * From this many output channels per group, the weight gradient of a stride-1 convolution stays the
+     * product {@code dWᵀ = col·gᵀ} with the channels across the lanes: they fill whole vectors, where the
+     * direct kernel's grid computes, and wastes, the padding columns (4 of every 18 positions in the anchor's
+     * second layer, 32 channels, on which the product was twice as fast).
+     */
+    private static final int ROWS_WEIGHT_GRAD_CHANNELS = 32;
     /** Each thread's zero-padded image, or output gradient for the input gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
     /** Each thread's gradient of its unrolled image, for strides other than 1. */
@@ -92,11 +104,18 @@ final class Convolution {
         double[] biasPartial = gb == null ? null : new double[used * geo.o];
         float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
         Parallel.forEach(used, chunk -> {
-            for (int s = chunk * perChunk, end = Math.min(geo.n, s + perChunk); s < end; s++) {
-                boolean first = s == chunk * perChunk;
-                if (partial != null) {
-                    geo.weightGrad(g, xv, s, partial, chunk * wSize, !first);
+            int from = chunk * perChunk;
+            int end = Math.min(geo.n, from + perChunk);
+            if (partial != null) {
+                if (geo.directWeights) {
+                    geo.weightGradDirect(g, xv, from, end, partial, chunk * wSize);
+                } else {
+                    for (int s = from; s < end; s++) {
+                        geo.weightGrad(g, xv, s, partial, chunk * wSize, s != from);
+                    }
                 }
+            }
+            for (int s = from; s < end; s++) {
                 if (biasPartial != null) {
                     geo.biasGrad(g, s, biasPartial, chunk * geo.o);
                 }
@@ -135,6 +154,12 @@ final class Convolution {
         }
         float[] out = gw.array();
         boolean accumulate = gw.accumulate();
+        if (geo.directWeights) {
+            for (int i = 0; i < size; i++) {
+                out[i] = accumulate ? out[i] + partial[i] : partial[i];
+            }
+            return;
+        }
         for (int gr = 0; gr < geo.groups; gr++) {
             int from = gr * geo.k * geo.og;
             for (int oc = 0; oc < geo.og; oc++) {
@@ -169,19 +194,23 @@ final class Convolution {
 
     /**
      * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; a
-     * group's unrolled image as offsets into the padded image; and, where the stride is 1 and groups have at
-     * least {@link #MIN_DIRECT_CHANNELS} input channels, the window of the input gradient's convolution over
-     * the output gradient ({@link #transposed}) and its offsets.
+     * group's unrolled image as offsets into the padded image; where the stride is 1 and groups have at least
+     * {@link #MIN_DIRECT_CHANNELS} input channels, the window of the input gradient's convolution over the
+     * output gradient ({@link #transposed}) and its offsets; whether the forward, and the weight gradient, are
+     * direct; and the span of an output plane on the padded grid.
      */
     private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
-                            Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets) {
+                            Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets, boolean direct,
+                            boolean directWeights, int span) {
         Geometry(int n, int c, int o, int groups, Window2d win) {
-            this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups);
+            this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups,
+                    win.sh() == 1 && win.sw() == 1);
         }
 
-        private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og) {
+        private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og, boolean direct) {
             this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
-                    Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og));
+                    Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og),
+                    direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS, PaddedGrid.span(win));
         }
 
         /**
@@ -220,24 +249,34 @@ final class Convolution {
 
         /** This thread's scratch, holding image s zero-padded. */
         float[] pad(float[] x, int s) {
-            float[] padded = Scratch.floats(COL, c * offsets.paddedPlane());
-            Im2col.pad(x, s * c * win.planeIn(), c, win, padded);
+            float[] padded = Scratch.floats(COL, c * offsets.paddedPlane() + PaddedGrid.ALIGN);
+            Im2col.pad(x, s * c * win.planeIn(), c, win, padded, 0);
             return padded;
         }
 
         /**
-         * Image s's output [O, P], bias included: per group outᵀ = colᵀ·Wᵀ [P, og], col read in place from
-         * the padded image (unrolling it, and packing W for each image, cost more than the transpose).
+         * Image s's output [O, P], bias included: for stride 1, per group on the padded grid, Wᵀ's columns
+         * broadcast against runs of the padded image; otherwise per group outᵀ = colᵀ·Wᵀ [P, og], col read in
+         * place from the padded image (unrolling it, and packing W for each image, cost more than the transpose).
          */
         void forward(float[] x, float[] wT, float[] b, int s, float[] out) {
             float[] padded = pad(x, s);
             int p = win.planeOut();
-            float[] outT = Scratch.floats(ROWS, p * o);
-            for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
-                        offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
+            if (direct) {
+                float[] grid = Scratch.floats(ROWS, o * span);
+                for (int gr = 0; gr < groups; gr++) {
+                    Kernels.get().correlate(padded, gr * cg * offsets.paddedPlane(), offsets.taps(), wT, gr * og, o,
+                            og, span, grid, gr * og * span, span);
+                }
+                PaddedGrid.take(grid, o, span, win.w() + 2 * win.pw(), win.oh(), win.ow(), out, s * o * p, false);
+            } else {
+                float[] outT = Scratch.floats(ROWS, p * o);
+                for (int gr = 0; gr < groups; gr++) {
+                    Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
+                            offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
+                }
+                fromRows(outT, groups, og, p, out, s * o * p, false);
             }
-            fromRows(outT, groups, og, p, out, s * o * p, false);
             if (b != null) {
                 for (int ch = 0; ch < o; ch++) {
                     float bias = b[ch];
@@ -264,21 +303,49 @@ final class Convolution {
         }
 
         /**
-         * Image s's input gradient for stride 1, as {@link #transposed}'s convolution: per group
-         * dxᵀ = colᵀ·W' [h·w, cg], col read in place from the padded output gradient and W' the
-         * {@link #flipped} weight. It neither writes nor folds back a dcol of k·P floats per image.
+         * Image s's input gradient for stride 1, as {@link #transposed}'s convolution of the padded output
+         * gradient with the {@link #flipped} weight, on its grid. It neither writes nor folds back a dcol of
+         * k·P floats per image.
          */
         void inputGradDirect(float[] g, float[] wFlip, int s, Tensor.GradOut gx) {
-            int plane = back.planeOut();
             int padded = backOffsets.paddedPlane();
-            float[] gPad = Scratch.floats(COL, o * padded);
-            Im2col.pad(g, s * o * win.planeOut(), o, back, gPad);
-            float[] dxT = Scratch.floats(ROWS, plane * c);
+            float[] gPad = Scratch.floats(COL, o * padded + PaddedGrid.ALIGN);
+            Im2col.pad(g, s * o * win.planeOut(), o, back, gPad, 0);
+            int backSpan = PaddedGrid.span(back);
+            float[] grid = Scratch.floats(ROWS, c * backSpan);
             for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().gemmUnrolled(gPad, gr * og * padded, backOffsets.positions(), backOffsets.taps(),
-                        wFlip, gr * og * win.kh() * win.kw() * cg, cg, cg, dxT, gr * plane * cg, false);
+                Kernels.get().correlate(gPad, gr * og * padded, backOffsets.taps(), wFlip,
+                        gr * og * win.kh() * win.kw() * cg, cg, cg, backSpan, grid, gr * cg * backSpan, backSpan);
             }
-            fromRows(dxT, groups, cg, plane, gx.array(), s * c * plane, gx.accumulate());
+            PaddedGrid.take(grid, c, backSpan, back.w() + 2 * back.pw(), win.h(), win.w(), gx.array(),
+                    s * c * win.planeIn(), gx.accumulate());
+        }
+
+        /**
+         * Writes the share of images [from, end) of dW at {@code dw[at..]}, [O, k], for stride 1: per group
+         * and run of images, {@link Kernels#correlateWeights} of the output gradient laid on the padded grid
+         * against the padded images; a run's images are padded at once so that the kernel sums over all of
+         * them before it adds up its vectors' lanes.
+         */
+        void weightGradDirect(float[] g, float[] x, int from, int end, float[] dw, int at) {
+            int plane = offsets.paddedPlane();
+            int inImage = c * plane + PaddedGrid.ALIGN;
+            int gImage = o * span;
+            int run = Math.max(1, RUN_FLOATS / (inImage + gImage));
+            for (int first = from; first < end; first += run) {
+                int images = Math.min(run, end - first);
+                float[] padded = Scratch.floats(COL, images * inImage);
+                float[] grid = Scratch.floats(ROWS, images * gImage);
+                for (int i = 0; i < images; i++) {
+                    Im2col.pad(x, (first + i) * c * win.planeIn(), c, win, padded, i * inImage);
+                    Arrays.fill(padded, i * inImage + c * plane, (i + 1) * inImage, 0f);
+                    PaddedGrid.put(g, (first + i) * o * win.planeOut(), o, win, span, grid, i * gImage);
+                }
+                for (int gr = 0; gr < groups; gr++) {
+                    Kernels.get().correlateWeights(grid, gr * og * span, span, gImage, og, padded, gr * cg * plane,
+                            inImage, offsets.taps(), span, images, dw, at + gr * og * k, k, first != from);
+                }
+            }
         }
 
         /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */

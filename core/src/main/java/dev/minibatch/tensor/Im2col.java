@@ -13,17 +13,17 @@ final class Im2col {
     }
 
     /**
-     * Copies the image at {@code x[from..]}, [C, H, W], into {@code to} as [C, H + 2ph, W + 2pw] with zeros
+     * Copies the image at {@code x[from..]}, [C, H, W], into {@code to[at..]} as [C, H + 2ph, W + 2pw] with zeros
      * around, so that every element of the unrolled matrix is a plain read, a tap's offset plus a window
      * position's ({@link Offsets}).
      */
-    static void pad(float[] x, int from, int channels, Window2d win, float[] to) {
+    static void pad(float[] x, int from, int channels, Window2d win, float[] to, int at) {
         int wp = win.w() + 2 * win.pw();
         int plane = (win.h() + 2 * win.ph()) * wp;
-        Arrays.fill(to, 0, channels * plane, 0f);
+        Arrays.fill(to, at, at + channels * plane, 0f);
         for (int ch = 0; ch < channels; ch++) {
             for (int y = 0; y < win.h(); y++) {
-                System.arraycopy(x, from + (ch * win.h() + y) * win.w(), to, ch * plane + (y + win.ph()) * wp
+                System.arraycopy(x, from + (ch * win.h() + y) * win.w(), to, at + ch * plane + (y + win.ph()) * wp
                         + win.pw(), win.w());
             }
         }

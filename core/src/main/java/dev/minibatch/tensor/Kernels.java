@@ -34,6 +34,25 @@ interface Kernels {
     void gemmUnrolled(float[] a, int aOff, int[] rows, int[] cols, float[] b, int bOff, int ldb, int n,
                       float[] c, int cOff, boolean accumulate);
 
+    /**
+     * A stride-1 convolution (a correlation) with the output on the input's grid:
+     * {@code out[o, q] = sum_t w[t, o]·in[taps[t] + q]} for o < n and q < span, out at {@code outOff} with
+     * rows {@code ldo} apart, in read at {@code inOff}, w at {@code wOff} with rows {@code ldw} apart. For an
+     * image zero-padded to width Wp, taps[t] is a tap's offset (channel, dy·Wp + dx) and q = y·Wp + x, so
+     * each tap's input is one contiguous run. Runs on the calling thread; each output is summed over t in order.
+     */
+    void correlate(float[] in, int inOff, int[] taps, float[] w, int wOff, int ldw, int n, int span,
+                   float[] out, int outOff, int ldo);
+
+    /**
+     * The weight gradient of {@link #correlate}, over a run of images: {@code dw[o, t] (+)= sum_i sum_q
+     * g[i, o, q]·in[i, taps[t] + q]} for o < n, t < taps.length, q < span, i < images; image i's g at
+     * {@code gOff + i·gImage} with rows {@code ldg} apart, its input at {@code inOff + i·inImage}, dw at
+     * {@code dwOff} with rows {@code ldw} apart. Runs on the calling thread, in an order fixed by the sizes.
+     */
+    void correlateWeights(float[] g, int gOff, int ldg, int gImage, int n, float[] in, int inOff, int inImage,
+                          int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate);
+
     /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 

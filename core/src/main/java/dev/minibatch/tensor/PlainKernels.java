@@ -48,6 +48,41 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void correlate(float[] in, int inOff, int[] taps, float[] w, int wOff, int ldw, int n, int span,
+                          float[] out, int outOff, int ldo) {
+        for (int o = 0; o < n; o++) {
+            int row = outOff + o * ldo;
+            Arrays.fill(out, row, row + span, 0f);
+            for (int t = 0; t < taps.length; t++) {
+                float wt = w[wOff + t * ldw + o];
+                int at = inOff + taps[t];
+                for (int q = 0; q < span; q++) {
+                    out[row + q] += wt * in[at + q];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void correlateWeights(float[] g, int gOff, int ldg, int gImage, int n, float[] in, int inOff, int inImage,
+                                 int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate) {
+        for (int o = 0; o < n; o++) {
+            for (int t = 0; t < taps.length; t++) {
+                float sum = 0;
+                for (int i = 0; i < images; i++) {
+                    int go = gOff + i * gImage + o * ldg;
+                    int at = inOff + i * inImage + taps[t];
+                    for (int q = 0; q < span; q++) {
+                        sum += g[go + q] * in[at + q];
+                    }
+                }
+                int d = dwOff + o * ldw + t;
+                dw[d] = accumulate ? dw[d] + sum : sum;
+            }
+        }
+    }
+
+    @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
         float[] s = new float[cols];
         for (int r = 0; r < rows; r++) {

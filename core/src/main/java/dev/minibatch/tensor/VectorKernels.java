@@ -36,6 +36,19 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void correlate(float[] in, int inOff, int[] taps, float[] w, int wOff, int ldw, int n, int span,
+                          float[] out, int outOff, int ldo) {
+        VectorCorrelation.correlate(in, inOff, taps, w, wOff, ldw, n, span, out, outOff, ldo);
+    }
+
+    @Override
+    public void correlateWeights(float[] g, int gOff, int ldg, int gImage, int n, float[] in, int inOff, int inImage,
+                                 int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate) {
+        VectorCorrelationWeights.correlateWeights(g, gOff, ldg, gImage, n, in, inOff, inImage, taps, span, images, dw,
+                dwOff, ldw, accumulate);
+    }
+
+    @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
         int bound = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {

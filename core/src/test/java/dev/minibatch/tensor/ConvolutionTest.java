@@ -75,6 +75,100 @@ class ConvolutionTest {
     }
 
     @Test
+    void strideOneMatchesADirectSumInEverySetting() {
+        // {n, c, o, h, w, kh, kw, ph, pw, dh, dw, groups}: the anchor's two layers, a dilated uneven kernel,
+        // groups, a 1x1 kernel, a padding past the kernel's reach, and images large enough that a chunk's
+        // weight gradient is summed over several runs of images.
+        int[][] settings = {{3, 1, 16, 12, 10, 5, 5, 2, 2, 1, 1, 1}, {2, 16, 32, 7, 9, 5, 5, 2, 2, 1, 1, 1},
+            {5, 8, 12, 6, 7, 3, 2, 1, 0, 2, 1, 1}, {4, 16, 8, 5, 5, 3, 3, 1, 1, 1, 1, 2},
+            {3, 9, 3, 4, 4, 1, 1, 0, 0, 1, 1, 1}, {2, 8, 9, 3, 4, 2, 2, 3, 3, 1, 1, 1},
+            {24, 8, 16, 64, 64, 3, 3, 1, 1, 1, 1, 1}};
+        for (int[] s : settings) {
+            Tensor x = Tensor.randn(gen, s[0], s[1], s[3], s[4]).requiresGrad(true);
+            Tensor w = Tensor.randn(gen, s[2], s[1] / s[11], s[5], s[6]).requiresGrad(true);
+            Tensor b = Tensor.randn(gen, s[2]).requiresGrad(true);
+            Tensor out = Tensor.conv2d(x, w, b, one(1), new int[] {s[7], s[8]}, new int[] {s[9], s[10]}, s[11]);
+            Tensor r = Tensor.randn(gen, out.shape());
+            out.mul(r).sum().backward();
+            DirectSum ref = new DirectSum(x.toFloatArray(), w.toFloatArray(), b.toFloatArray(), r.toFloatArray(), s,
+                    out.size(2), out.size(3));
+            String name = java.util.Arrays.toString(s);
+            Fixtures.assertClose(Tensor.of(ref.out, out.shape()), out, 1e-4, 1e-4, name + ": out");
+            Fixtures.assertClose(Tensor.of(ref.dx, x.shape()), x.grad(), 1e-4, 1e-4, name + ": dx");
+            Fixtures.assertClose(Tensor.of(ref.dw, w.shape()), w.grad(), 1e-4, 1e-3, name + ": dweight");
+            Fixtures.assertClose(Tensor.of(ref.db, b.shape()), b.grad(), 1e-4, 1e-3, name + ": dbias");
+        }
+    }
+
+    /**
+     * A stride-1 convolution and its gradients for the loss sum(out·r), by the definition, in double: every
+     * output position, channel and tap in turn.
+     */
+    private static final class DirectSum {
+        final float[] out;
+        final float[] dx;
+        final float[] dw;
+        final float[] db;
+
+        DirectSum(float[] x, float[] w, float[] b, float[] r, int[] s, int oh, int ow) {
+            int n = s[0];
+            int c = s[1];
+            int o = s[2];
+            int h = s[3];
+            int wd = s[4];
+            int kh = s[5];
+            int kw = s[6];
+            int cg = c / s[11];
+            int og = o / s[11];
+            double[] outD = new double[n * o * oh * ow];
+            double[] dxD = new double[x.length];
+            double[] dwD = new double[w.length];
+            double[] dbD = new double[o];
+            for (int i = 0; i < n; i++) {
+                for (int oc = 0; oc < o; oc++) {
+                    for (int y = 0; y < oh; y++) {
+                        for (int xx = 0; xx < ow; xx++) {
+                            int at = ((i * o + oc) * oh + y) * ow + xx;
+                            double sum = b[oc];
+                            dbD[oc] += r[at];
+                            for (int cc = 0; cc < cg; cc++) {
+                                int ch = oc / og * cg + cc;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int iy = y - s[7] + ky * s[9];
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int ix = xx - s[8] + kx * s[10];
+                                        if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                                            continue;
+                                        }
+                                        int xi = ((i * c + ch) * h + iy) * wd + ix;
+                                        int wi = ((oc * cg + cc) * kh + ky) * kw + kx;
+                                        sum += (double) w[wi] * x[xi];
+                                        dxD[xi] += (double) w[wi] * r[at];
+                                        dwD[wi] += (double) x[xi] * r[at];
+                                    }
+                                }
+                            }
+                            outD[at] = sum;
+                        }
+                    }
+                }
+            }
+            out = floats(outD);
+            dx = floats(dxD);
+            dw = floats(dwD);
+            db = floats(dbD);
+        }
+
+        private static float[] floats(double[] d) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+    }
+
+    @Test
     void groupsConvolveTheirOwnChannelsOnly() {
         Tensor x = Tensor.randn(gen, 2, 4, 6, 6);
         Tensor w = Tensor.randn(gen, 6, 2, 3, 3);
