@@ -53,6 +53,14 @@ interface Kernels {
     void correlateWeights(float[] g, int gOff, int ldg, int gImage, int n, float[] in, int inOff, int inImage,
                           int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate);
 
+    /**
+     * Max pooling over 2x2 windows, for j < count: the window of {@code x[at]}, {@code x[at + 1]},
+     * {@code x[at + w]} and {@code x[at + w + 1]}, at = xFrom + corners[j], gives {@code out[outFrom + j]},
+     * its first maximum in that order (a NaN over any number, as in PyTorch), and {@code argmax[outFrom + j]},
+     * that maximum's index in x.
+     */
+    void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int count, float[] out, int[] argmax, int outFrom);
+
     /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 

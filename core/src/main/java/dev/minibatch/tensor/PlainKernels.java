@@ -83,6 +83,30 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int count, float[] out, int[] argmax,
+                           int outFrom) {
+        maxPool2x2(x, xFrom, w, corners, 0, count, out, argmax, outFrom);
+    }
+
+    /** {@link #maxPool2x2} for windows [from, count) only: the vector kernel's tail. */
+    static void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int from, int count, float[] out,
+                           int[] argmax, int outFrom) {
+        for (int j = from; j < count; j++) {
+            int i = xFrom + corners[j];
+            int best = first(x, first(x, i, i + 1), first(x, i + w, i + w + 1));
+            argmax[outFrom + j] = best;
+            out[outFrom + j] = x[best];
+        }
+    }
+
+    /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
+    private static int first(float[] x, int a, int b) {
+        float va = x[a];
+        float vb = x[b];
+        return vb > va || (vb != vb && va == va) ? b : a;
+    }
+
+    @Override
     public void addRowVector(float[] a, float[] row, float[] out, int rows, int cols) {
         float[] s = new float[cols];
         for (int r = 0; r < rows; r++) {

@@ -26,19 +26,19 @@ final class Pooling {
         int[] argmax = new int[out.length];
         boolean pairs = win.kh() == 2 && win.kw() == 2 && win.sh() == 2 && win.sw() == 2 && win.ph() == 0
                 && win.pw() == 0 && win.dh() == 1 && win.dw() == 1 && 2 * win.oh() <= win.h() && 2 * win.ow() <= win.w();
-        forEachPlanes(planes, pl -> {
-            if (pairs) {
-                max2x2(xv, pl, win, out, argmax);
-                return;
-            }
-            for (int oy = 0; oy < win.oh(); oy++) {
-                for (int ox = 0; ox < win.ow(); ox++) {
-                    int o = (pl * win.oh() + oy) * win.ow() + ox;
-                    argmax[o] = windowMax(xv, pl * win.planeIn(), win, oy, ox);
-                    out[o] = xv[argmax[o]];
+        if (pairs) {
+            max2x2(xv, planes, win, out, argmax);
+        } else {
+            forEachPlanes(planes, pl -> {
+                for (int oy = 0; oy < win.oh(); oy++) {
+                    for (int ox = 0; ox < win.ow(); ox++) {
+                        int o = (pl * win.oh() + oy) * win.ow() + ox;
+                        argmax[o] = windowMax(xv, pl * win.planeIn(), win, oy, ox);
+                        out[o] = xv[argmax[o]];
+                    }
                 }
-            }
-        });
+            });
+        }
         return Autograd.record(new Tensor(out, outShape(x, win)), g -> {
             Tensor.GradOut gx = x.gradOut();
             float[] dx = gx.array();
@@ -66,25 +66,25 @@ final class Pooling {
         });
     }
 
-    /** {@link #windowMax} for the common 2x2 windows of stride 2, every one inside the plane. */
-    private static void max2x2(float[] x, int pl, Window2d win, float[] out, int[] argmax) {
-        int w = win.w();
-        for (int oy = 0; oy < win.oh(); oy++) {
-            int o = (pl * win.oh() + oy) * win.ow();
-            int i = pl * win.planeIn() + 2 * oy * w;
-            for (int ox = 0; ox < win.ow(); ox++, o++, i += 2) {
-                int best = first(x, first(x, i, i + 1), first(x, i + w, i + w + 1));
-                argmax[o] = best;
-                out[o] = x[best];
-            }
+    /**
+     * {@link #windowMax} for the common 2x2 windows of stride 2, every one inside the plane, by
+     * {@link Kernels#maxPool2x2} on runs of {@link #PLANES_PER_TASK} planes: their windows' corners, relative
+     * to the run's first plane, are the same for every run.
+     */
+    private static void max2x2(float[] x, int planes, Window2d win, float[] out, int[] argmax) {
+        int planeOut = win.planeOut();
+        int[] corners = new int[Math.min(planes, PLANES_PER_TASK) * planeOut];
+        for (int j = 0; j < corners.length; j++) {
+            int o = j % planeOut;
+            corners[j] = j / planeOut * win.planeIn() + 2 * (o / win.ow()) * win.w() + 2 * (o % win.ow());
         }
-    }
-
-    /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
-    private static int first(float[] x, int a, int b) {
-        float va = x[a];
-        float vb = x[b];
-        return vb > va || (vb != vb && va == va) ? b : a;
+        int tasks = (planes + PLANES_PER_TASK - 1) / PLANES_PER_TASK;
+        Parallel.forEach(tasks, t -> {
+            int first = t * PLANES_PER_TASK;
+            int count = (Math.min(planes, first + PLANES_PER_TASK) - first) * planeOut;
+            Kernels.get().maxPool2x2(x, first * win.planeIn(), win.w(), corners, count, out, argmax,
+                    first * planeOut);
+        });
     }
 
     /** The flat index of the first maximum (or first NaN) of the window at {@code (oy, ox)}. */

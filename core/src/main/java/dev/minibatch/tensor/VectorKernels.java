@@ -2,6 +2,7 @@ package dev.minibatch.tensor;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -46,6 +47,40 @@ final class VectorKernels implements Kernels {
                                  int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate) {
         VectorCorrelationWeights.correlateWeights(g, gOff, ldg, gImage, n, in, inOff, inImage, taps, span, images, dw,
                 dwOff, ldw, accumulate);
+    }
+
+    /**
+     * Whole vectors of windows, their four corners gathered through {@code corners}; each pair is compared as
+     * the plain kernel does, lane by lane, so the two give the same results. The windows past the last whole
+     * vector go through the plain kernel.
+     */
+    @Override
+    public void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int count, float[] out, int[] argmax,
+                           int outFrom) {
+        int j = 0;
+        for (; j + L <= count; j += L) {
+            IntVector at = IntVector.fromArray(I, corners, j).add(xFrom);
+            FloatVector a = FloatVector.fromArray(S, x, xFrom, corners, j);
+            FloatVector b = FloatVector.fromArray(S, x, xFrom + 1, corners, j);
+            VectorMask<Float> right = later(a, b);
+            FloatVector top = a.blend(b, right);
+            IntVector topAt = at.blend(at.add(1), right.cast(I));
+            FloatVector c = FloatVector.fromArray(S, x, xFrom + w, corners, j);
+            FloatVector d = FloatVector.fromArray(S, x, xFrom + w + 1, corners, j);
+            VectorMask<Float> lowRight = later(c, d);
+            FloatVector bottom = c.blend(d, lowRight);
+            IntVector bottomAt = at.add(w).blend(at.add(w + 1), lowRight.cast(I));
+            VectorMask<Float> low = later(top, bottom);
+            top.blend(bottom, low).intoArray(out, outFrom + j);
+            topAt.blend(bottomAt, low.cast(I)).intoArray(argmax, outFrom + j);
+        }
+        PlainKernels.maxPool2x2(x, xFrom, w, corners, j, count, out, argmax, outFrom);
+    }
+
+    /** The lanes where a window scanned from {@code a} would keep b: b larger, or NaN while a is not. */
+    private static VectorMask<Float> later(FloatVector a, FloatVector b) {
+        return b.compare(VectorOperators.GT, a)
+                .or(b.compare(VectorOperators.NE, b).and(a.compare(VectorOperators.EQ, a)));
     }
 
     @Override

@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The direct convolution's kernels, {@link Kernels#correlate} and {@link Kernels#correlateWeights}, in both
- * kernel sets against double-precision sums: sizes around the vector tiles (8 channels by 3 vectors; 4 by 4),
- * runs of positions with and without a last partial vector, offsets and leading dimensions past the sizes.
+ * The image kernels in both kernel sets. The direct convolution's, {@link Kernels#correlate} and
+ * {@link Kernels#correlateWeights}, against double-precision sums: sizes around the vector tiles (8 channels
+ * by 3 vectors; 4 by 4), runs of positions with and without a last partial vector, offsets and leading
+ * dimensions past the sizes. {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
  */
-class CorrelationKernelsTest {
+class ImageKernelsTest {
     private static final List<Kernels> BOTH = List.of(new PlainKernels(), new VectorKernels());
     private static final int IN_OFF = 3;
     private static final int W_OFF = 2;
@@ -93,6 +95,52 @@ class CorrelationKernelsTest {
                 accumulate);
         assertArrayEquals(expected, dw, 1e-4f, kern.name() + " n=" + n + " k=" + k + " span=" + span + " images="
                 + images + " accumulate=" + accumulate);
+    }
+
+    @Test
+    void maxPool2x2KeepsTheFirstMaximumAndNaNInBothKernelSets() {
+        // A plane 6 wide: ties, both zeros, infinities and NaNs among the values, 37 windows (two whole vectors
+        // of 16 and a tail), and corners read past an offset.
+        float[] specials = {0f, -0f, 1f, 1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f};
+        int w = 6;
+        int count = 37;
+        float[] x = new float[IN_OFF + 2 * count * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(3) == 0 ? specials[random.nextInt(specials.length)] : random.nextInt(5) - 2;
+        }
+        int[] corners = new int[count];
+        for (int j = 0; j < count; j++) {
+            corners[j] = j / 3 * 2 * w + j % 3 * 2;
+        }
+        for (Kernels kern : BOTH) {
+            float[] out = filled(OUT_OFF + count);
+            int[] argmax = new int[OUT_OFF + count];
+            kern.maxPool2x2(x, IN_OFF, w, corners, count, out, argmax, OUT_OFF);
+            for (int j = 0; j < count; j++) {
+                int first = firstMaximum(x, IN_OFF + corners[j], w);
+                assertEquals(first, argmax[OUT_OFF + j], kern.name() + " window " + j);
+                assertEquals(Float.floatToRawIntBits(x[first]), Float.floatToRawIntBits(out[OUT_OFF + j]),
+                        kern.name() + " window " + j);
+            }
+            assertEquals(SENTINEL, out[OUT_OFF - 1], kern.name());
+        }
+    }
+
+    /** The window's first element that no later one exceeds, a NaN being above all and the first NaN kept. */
+    private static int firstMaximum(float[] x, int at, int w) {
+        int[] order = {at, at + 1, at + w, at + w + 1};
+        for (int i : order) {
+            if (Float.isNaN(x[i])) {
+                return i;
+            }
+        }
+        int best = at;
+        for (int i : order) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** Offsets into the input below 60, in no particular order, as a padded image's taps need not be. */
