@@ -13,7 +13,8 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
  * of four output channels by four taps (16 accumulators; per vector of positions, eight loads for 16
  * multiply-adds), each tile summing over all the images of the run before its lanes are added up, so that
  * the sums across lanes, which cost as much as a few vectors of multiply-adds, are paid once per run.
- * Channels and taps past the last whole tile go one dot product at a time.
+ * Taps past the last whole tile go four channels at a time, channels past the last four one dot product
+ * at a time.
  *
  * <p>Each sum is in an order fixed by the sizes alone: lanes by image and position in order, then the
  * lanes by halves ({@link #sumLanes}). The images and positions are one flat loop: with a loop over the
@@ -49,9 +50,12 @@ final class VectorCorrelationWeights {
                 }
             }
             for (; t < k; t++) {
-                for (int r = o; r < o + TILE; r++) {
-                    put(dw, dwOff + r * ldw + t, dot(g, gOff + r * ldg, gImage, in, inOff + taps[t], inImage, whole,
-                            span, images), accumulate);
+                tile4x1(g, gOff + o * ldg, ldg, gImage, in, inOff + taps[t], inImage, whole, images, lanes);
+                for (int r = 0; r < TILE; r++) {
+                    float tail = tail(g, gOff + (o + r) * ldg, gImage, in, inOff + taps[t], inImage, whole, span,
+                            images);
+                    put(dw, dwOff + (o + r) * ldw + t, FloatVector.fromArray(S, lanes, r * L)
+                            .reduceLanes(VectorOperators.ADD) + tail, accumulate);
                 }
             }
         }
@@ -156,6 +160,35 @@ final class VectorCorrelationWeights {
         c31.intoArray(lanes, 13 * L);
         c32.intoArray(lanes, 14 * L);
         c33.intoArray(lanes, 15 * L);
+    }
+
+    /** Rows go..go+3 of g against the one tap at {@code at}, over every image; the accumulators left in lanes. */
+    private static void tile4x1(float[] g, int go, int ldg, int gImage, float[] in, int at, int inImage, int whole,
+                                int images, float[] lanes) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        int gi = go;
+        int ii = at;
+        int q = 0;
+        for (int step = 0, steps = images * (whole / L); step < steps; step++) {
+            FloatVector x = FloatVector.fromArray(S, in, ii + q);
+            c0 = FloatVector.fromArray(S, g, gi + q).fma(x, c0);
+            c1 = FloatVector.fromArray(S, g, gi + ldg + q).fma(x, c1);
+            c2 = FloatVector.fromArray(S, g, gi + 2 * ldg + q).fma(x, c2);
+            c3 = FloatVector.fromArray(S, g, gi + 3 * ldg + q).fma(x, c3);
+            q += L;
+            if (q == whole) {
+                q = 0;
+                gi += gImage;
+                ii += inImage;
+            }
+        }
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, L);
+        c2.intoArray(lanes, 2 * L);
+        c3.intoArray(lanes, 3 * L);
     }
 
     /** One row of g against one tap, over every image. */
