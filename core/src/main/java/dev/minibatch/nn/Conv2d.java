@@ -1,5 +1,6 @@
 package dev.minibatch.nn;
 
+import dev.minibatch.tensor.Fused;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
 
@@ -130,8 +131,17 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, false);
+    }
+
+    /** The forward followed by a ReLU, as one op ({@link Fused#conv2dRelu}): for {@link Sequential}. */
+    Tensor forwardRelu(Tensor x) {
+        return forward(x, true);
+    }
+
+    private Tensor forward(Tensor x, boolean relu) {
         if (x.dim() == 3 && x.size(0) == inChannels) {
-            return forward(x.unsqueeze(0)).squeeze(0);
+            return forward(x.unsqueeze(0), relu).squeeze(0);
         }
         if (x.dim() != 4 || x.size(1) != inChannels) {
             throw new IllegalArgumentException(this + ": expected an image batch [N, C, H, W] with C=" + inChannels
@@ -141,7 +151,8 @@ public class Conv2d extends Module {
             x = Tensor.pad(x, 0, extraPadding[1], 0, extraPadding[0]);
         }
         try {
-            return Tensor.conv2d(x, weight, bias, stride, padding, dilation, groups);
+            return relu ? Fused.conv2dRelu(x, weight, bias, stride, padding, dilation, groups)
+                    : Tensor.conv2d(x, weight, bias, stride, padding, dilation, groups);
         } catch (IllegalArgumentException e) {
             throw LayerSettings.refusedBy(this, e);
         }

@@ -28,17 +28,18 @@ public class Sequential extends Module {
 
     /**
      * Runs the modules in order. A {@link Linear} followed by a {@link ReLU} (the classes themselves, whose
-     * forward is known) on a 2-D input runs as one fused op, {@link Fused#linearRelu}: the same values and
-     * gradients, one pass over the activations instead of two, and one array fewer per step.
+     * forward is known) on a 2-D input runs as one fused op, {@link Fused#linearRelu}, and a {@link Conv2d}
+     * followed by a {@link ReLU} as {@link Fused#conv2dRelu}: the same values and gradients, one pass over the
+     * activations instead of two, and one array fewer per step.
      */
     @Override
     public Tensor forward(Tensor x) {
         Module[] ms = registeredModules().toArray(new Module[0]);
         Tensor y = x;
         for (int i = 0; i < ms.length; i++) {
-            if (fusable(ms, i, y)) {
-                Linear l = (Linear) ms[i];
-                y = Fused.linearRelu(y, l.weight, l.bias);
+            Tensor fused = i + 1 < ms.length && ms[i + 1].getClass() == ReLU.class ? withRelu(ms[i], y) : null;
+            if (fused != null) {
+                y = fused;
                 i++;
             } else {
                 y = ms[i].forward(y);
@@ -47,8 +48,12 @@ public class Sequential extends Module {
         return y;
     }
 
-    private static boolean fusable(Module[] ms, int i, Tensor y) {
-        return i + 1 < ms.length && ms[i].getClass() == Linear.class && ms[i + 1].getClass() == ReLU.class
-                && y.dim() == 2 && y.size(1) == ((Linear) ms[i]).inFeatures;
+    /** The module's forward and a ReLU after it as one op, or null where there is none for that module. */
+    private static Tensor withRelu(Module m, Tensor y) {
+        if (m.getClass() == Linear.class && y.dim() == 2 && y.size(1) == ((Linear) m).inFeatures) {
+            Linear l = (Linear) m;
+            return Fused.linearRelu(y, l.weight, l.bias);
+        }
+        return m.getClass() == Conv2d.class ? ((Conv2d) m).forwardRelu(y) : null;
     }
 }

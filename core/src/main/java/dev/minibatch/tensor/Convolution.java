@@ -42,15 +42,21 @@ final class Convolution {
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
     /** Each thread's transposed output, or output gradient, of one image: [P, O]. */
     private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
+    /** The output gradient through the ReLU, on the thread that runs the backward. */
+    private static final ThreadLocal<float[]> MASKED_GRAD = Scratch.perThread();
     /** The weight gradient's sums per chunk, on the thread that runs the backward. */
     private static final ThreadLocal<float[]> PARTIAL = Scratch.perThread();
 
     private Convolution() {
     }
 
-    /** x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null; gives [N, O, outH, outW]. */
+    /**
+     * x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null; gives [N, O, outH, outW], or its ReLU
+     * when {@code relu}: applied to each image as it is computed, and in the backward to the output gradient
+     * in a scratch array, where a ReLU op reads and writes the whole output, and allocates its gradient.
+     */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
-                         int groups) {
+                         int groups, boolean relu) {
         int[] sx = x.shapeRef();
         int[] sw = weight.shapeRef();
         checkShapes(sx, sw, bias, groups);
@@ -63,11 +69,16 @@ final class Convolution {
         float[] bv = bias == null ? null : bias.requireFloat("conv2d");
         float[] out = new float[geo.n * geo.o * win.planeOut()];
         float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
-        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out));
+        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out, relu));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
-                g -> backward(g, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut()),
-                inputs);
+        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}), g -> {
+            float[] gOut = g;
+            if (relu) {
+                gOut = Scratch.floats(MASKED_GRAD, g.length);
+                Kernels.get().reluBackward(out, g, gOut, g.length);
+            }
+            backward(gOut, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut());
+        }, inputs);
     }
 
     /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
@@ -255,11 +266,11 @@ final class Convolution {
         }
 
         /**
-         * Image s's output [O, P], bias included: for stride 1, per group on the padded grid, Wᵀ's columns
+         * Image s's output [O, P], bias (and ReLU) included: for stride 1, per group on the padded grid, Wᵀ's columns
          * broadcast against runs of the padded image; otherwise per group outᵀ = colᵀ·Wᵀ [P, og], col read in
          * place from the padded image (unrolling it, and packing W for each image, cost more than the transpose).
          */
-        void forward(float[] x, float[] wT, float[] b, int s, float[] out) {
+        void forward(float[] x, float[] wT, float[] b, int s, float[] out, boolean relu) {
             float[] padded = pad(x, s);
             int p = win.planeOut();
             if (direct) {
@@ -277,10 +288,16 @@ final class Convolution {
                 }
                 fromRows(outT, groups, og, p, out, s * o * p, false);
             }
-            if (b != null) {
-                for (int ch = 0; ch < o; ch++) {
-                    float bias = b[ch];
-                    for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
+            for (int ch = 0; ch < o; ch++) {
+                float bias = b == null ? 0f : b[ch];
+                int i = (s * o + ch) * p;
+                int end = i + p;
+                if (relu) {
+                    for (; i < end; i++) {
+                        out[i] = Math.max(out[i] + bias, 0f);
+                    }
+                } else if (b != null) {
+                    for (; i < end; i++) {
                         out[i] += bias;
                     }
                 }

@@ -15,6 +15,15 @@ public final class Fused {
     }
 
     /**
+     * {@code relu(conv2d(x, weight, bias, ...))}: a {@code Conv2d} followed by a {@code ReLU}, with
+     * {@link Tensor#conv2d}'s arguments; the ReLU is applied to each image's output while it is in cache.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                    int[] dilation, int groups) {
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups, true);
+    }
+
+    /**
      * The mean over the batch of the cross entropy of {@code logits} [n, classes] against the int32 class
      * indices {@code target} [n]: {@code nllLoss(logSoftmax(logits, 1), target)}. The forward pass also
      * computes the gradient, {@code (softmax(logits) - onehot(target)) / n}, from the same exponentials;

@@ -830,7 +830,7 @@ public final class Tensor {
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                                 int groups) {
-        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups, false);
     }
 
     /** Max pooling of [N, C, H, W] or [C, H, W]; padding counts as -inf and is at most half the kernel. */

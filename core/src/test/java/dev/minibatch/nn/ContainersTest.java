@@ -6,6 +6,7 @@ import dev.minibatch.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,6 +47,33 @@ class ContainersTest {
         composed.sum().backward();
         for (int i = 0; i < fusedGrads.size(); i++) {
             assertArrayEquals(model.parameters().get(i).grad().toFloatArray(), fusedGrads.get(i), "parameter " + i);
+        }
+    }
+
+    @Test
+    void sequentialFusesConv2dAndReluWithTheSameValuesAndGradients() {
+        Minibatch.manualSeed(5);
+        Sequential model = new Sequential(new Conv2d(2, 4, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Conv2d(4, 3, 3, 2, 1), new ReLU());
+        for (Tensor x : new Tensor[] {Tensor.randn(3, 2, 8, 8), Tensor.randn(2, 8, 8)}) {
+            model.zeroGrad();
+            Tensor fused = model.forward(x);
+            fused.sum().backward();
+            List<float[]> fusedGrads = new ArrayList<>();
+            model.parameters().forEach(p -> fusedGrads.add(p.grad().toFloatArray()));
+            model.zeroGrad();
+            Tensor composed = x;
+            for (int i = 0; i < model.size(); i++) {
+                composed = model.get(i).forward(composed);
+            }
+            String shape = Arrays.toString(x.shape());
+            assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), "values, input " + shape);
+            assertArrayEquals(composed.shape(), fused.shape(), "shape, input " + shape);
+            composed.sum().backward();
+            for (int i = 0; i < fusedGrads.size(); i++) {
+                assertArrayEquals(model.parameters().get(i).grad().toFloatArray(), fusedGrads.get(i),
+                        "parameter " + i + ", input " + shape);
+            }
         }
     }
 

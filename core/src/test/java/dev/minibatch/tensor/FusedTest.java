@@ -89,6 +89,38 @@ class FusedTest {
     }
 
     @Test
+    void conv2dReluGivesTheSameBitsAsConv2dThenRelu() {
+        Generator g = new Generator(6);
+        Tensor xv = Tensor.randn(g, 3, 4, 9, 8);
+        // A NaN in the input: it stays NaN through both, and its gradient is the same.
+        float[] withNaN = xv.toFloatArray();
+        withNaN[17] = Float.NaN;
+        xv = Tensor.of(withNaN, xv.shape());
+        Tensor wv = Tensor.randn(g, 6, 4, 3, 3);
+        Tensor bv = Tensor.randn(g, 6);
+        for (int stride : new int[] {1, 2}) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                Tensor[] fused = leaves(xv, wv, bv);
+                Tensor[] composed = leaves(xv, wv, bv);
+                int[] s = {stride};
+                int[] p = {1};
+                int[] d = {1};
+                Tensor y1 = Fused.conv2dRelu(fused[0], fused[1], withBias ? fused[2] : null, s, p, d, 1);
+                Tensor y2 = Tensor.conv2d(composed[0], composed[1], withBias ? composed[2] : null, s, p, d, 1).relu();
+                String what = "stride " + stride + ", bias " + withBias;
+                assertArrayEquals(y2.toFloatArray(), y1.toFloatArray(), "values, " + what);
+                Tensor upstream = Tensor.randn(g, y1.shape());
+                y1.backward(upstream);
+                y2.backward(upstream);
+                for (int i = 0; i < (withBias ? 3 : 2); i++) {
+                    assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
+                            "gradient of input " + i + ", " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void theLessonsMlpWithFusedOpsMatchesTorch() {
         JsonNode m = Fixtures.torch().get("mlp");
         JsonNode init = m.get("init");
