@@ -39,8 +39,9 @@ class ContainersTest {
     @Test
     void sequentialFusesConv2dAndReluWithTheSameValuesAndGradients() {
         Minibatch.manualSeed(5);
+        // A strided layer, and padding='same' with an even kernel (its extra row and column padded first).
         Sequential model = new Sequential(new Conv2d(2, 4, 3, 1, 1), new ReLU(), new MaxPool2d(2),
-                new Conv2d(4, 3, 3, 2, 1), new ReLU());
+                new Conv2d(4, 3, 3, 2, 1), new ReLU(), new Conv2d(3, 2, 2, 1, "same"), new ReLU());
         assertFusedIsComposed(model, Tensor.randn(3, 2, 8, 8));
         assertFusedIsComposed(model, Tensor.randn(2, 8, 8));
     }
