@@ -25,8 +25,9 @@ final class Convolution {
     private static final int RUN_FLOATS = 1 << 18;
     /**
      * The fewest input channels per group for the input gradient as a convolution: they are its output
-     * channels, and below the vector kernel's tile of 8 each is a chain of multiply-adds of its own (with
-     * one channel, an image's first layer, the product before it ran several times slower than col2im).
+     * channels, which the vector kernel's tiles take 8 at a time, one alone in a single chain of multiply-adds
+     * (with one channel, an image's first layer, the unrolled product used before ran several times slower
+     * than col2im).
      */
     private static final int MIN_DIRECT_CHANNELS = 8;
     /**
@@ -36,11 +37,11 @@ final class Convolution {
      * second layer, 32 channels, on which the product was twice as fast).
      */
     private static final int ROWS_WEIGHT_GRAD_CHANNELS = 32;
-    /** Each thread's zero-padded image, or output gradient for the input gradient. */
+    /** Each thread's zero-padded image (a run of them for the weight gradient), or output gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
     /** Each thread's gradient of its unrolled image, for strides other than 1. */
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
-    /** Each thread's transposed output, or output gradient, of one image: [P, O]. */
+    /** Each thread's output or output gradient: of one image on the padded grid or transposed, [P, O]; or a run's. */
     private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
     /** The output gradient through the ReLU, on the thread that runs the backward. */
     private static final ThreadLocal<float[]> MASKED_GRAD = Scratch.perThread();
