@@ -50,10 +50,12 @@ class PlotCallbackTest {
      */
     @Test
     void epochsEndingWhileChartsAreDrawnAreDrawnOnceAsTheNewestHistory() {
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> drawn = Collections.synchronizedList(new ArrayList<>());
         PlotCallback callback = new PlotCallback(dir, history -> {
             drawn.add(history.lastEpoch());
+            started.countDown();
             awaitQuietly(release);
         });
         Callback releaseAtTheEnd = new Callback() {
@@ -62,8 +64,16 @@ class PlotCallbackTest {
                 release.countDown();
             }
         };
+        Callback firstDrawingUnderWay = new Callback() {
+            @Override
+            public void afterEpoch(Learner learner) {
+                if (learner.epoch() == 1) {
+                    awaitQuietly(started);
+                }
+            }
+        };
         History history = ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f)
-                .addCallbacks(releaseAtTheEnd, callback).fit(4);
+                .addCallbacks(releaseAtTheEnd, callback, firstDrawingUnderWay).fit(4);
         assertEquals(4, history.lastEpoch());
         assertEquals(List.of(1, 4), drawn);
     }
