@@ -114,24 +114,47 @@ final class Pooling {
     }
 
     /**
-     * The mean of each window, the padding counted as zeros in the divisor ({@code count_include_pad=True},
-     * PyTorch's default), so every window divides by kH·kW.
+     * The mean of each window, as {@code F.avg_pool2d}: with {@code countIncludePad} (PyTorch's default) the
+     * padding counts as zeros in the divisor, which is the window's size within the padded input (kH·kW but
+     * where {@code ceilMode} lets a last window run past it); without, the divisor is the number of input
+     * pixels in the window.
      */
-    static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
-        Window2d win = window("avgPool2d", x, kernel, stride, padding, new int[] {1}, false);
+    static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+                            boolean countIncludePad) {
+        Window2d win = window("avgPool2d", x, kernel, stride, padding, new int[] {1}, ceilMode);
         float[] xv = x.requireFloat("avgPool2d");
         int planes = planes(x);
-        float inv = 1f / (win.kh() * win.kw());
+        float[] divisor = divisors(win, countIncludePad);
         float[] out = new float[planes * win.planeOut()];
         forEachWindowTap(planes, win, (o, i) -> out[o] += xv[i]);
+        int per = win.planeOut();
         for (int o = 0; o < out.length; o++) {
-            out[o] *= inv;
+            out[o] /= divisor[o % per];
         }
         return Autograd.record(new Tensor(out, outShape(x, win)), g -> {
             float[] gx = new float[xv.length];
-            forEachWindowTap(planes, win, (o, i) -> gx[i] += g[o] * inv);
+            forEachWindowTap(planes, win, (o, i) -> gx[i] += g[o] / divisor[o % per]);
             x.accumulateGrad(gx);
         }, x);
+    }
+
+    /** Each output position's divisor, by PyTorch's rule (see {@link #avgPool2d}). */
+    private static float[] divisors(Window2d win, boolean countIncludePad) {
+        float[] d = new float[win.planeOut()];
+        for (int oy = 0; oy < win.oh(); oy++) {
+            int rows = extent(oy * win.sh() - win.ph(), win.kh(), win.h(), win.ph(), countIncludePad);
+            for (int ox = 0; ox < win.ow(); ox++) {
+                d[oy * win.ow() + ox] = rows * extent(ox * win.sw() - win.pw(), win.kw(), win.w(), win.pw(),
+                        countIncludePad);
+            }
+        }
+        return d;
+    }
+
+    /** A window's extent along one side: within the padded input, or within the input alone. */
+    private static int extent(int start, int k, int in, int pad, boolean includePad) {
+        int end = Math.min(start + k, in + pad);
+        return includePad ? end - start : Math.min(end, in) - Math.max(start, 0);
     }
 
     private interface Tap {

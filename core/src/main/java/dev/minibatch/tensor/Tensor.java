@@ -841,7 +841,17 @@ public final class Tensor {
 
     /** Average pooling with the padding counted in the divisor ({@code count_include_pad=True}). */
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
-        return Pooling.avgPool2d(x, kernel, stride, padding);
+        return avgPool2d(x, kernel, stride, padding, false, true);
+    }
+
+    /**
+     * {@code F.avg_pool2d} with its options: {@code ceilMode} rounds the output size up (the last window must
+     * start inside the input or its left padding); without {@code countIncludePad} a window's mean is over
+     * its input pixels only, the padding left out of the divisor.
+     */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad) {
+        return Pooling.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
     /** Average pooling into {@code outH x outW} bins, as {@code F.adaptive_avg_pool2d}. */

@@ -154,6 +154,8 @@ class ConvLayersTest {
         Tensor x = Tensor.randn(2, 3, 8, 8);
         Fixtures.assertClose(Functional.maxPool2d(x, 2), new MaxPool2d(2).forward(x), 0, 0, "max");
         Fixtures.assertClose(Functional.avgPool2d(x, 3, 2, 1), new AvgPool2d(3, 2, 1).forward(x), 0, 0, "avg");
+        Fixtures.assertClose(Tensor.avgPool2d(x, new int[] {3}, new int[] {2}, new int[] {1}, true, false),
+                new AvgPool2d(3, 2, 1, true, false).forward(x), 0, 0, "avg, ceil mode, padding not counted");
         Fixtures.assertClose(x.mean(3, true).mean(2, true), new AdaptiveAvgPool2d(1).forward(x), 1e-6, 1e-6,
                 "global average");
     }

@@ -53,6 +53,21 @@ class PoolingTest {
         Fixtures.assertClose(Fixtures.tensor(c.get("grads").get(0)), x.grad(), 1e-5, 1e-5, name + ": dx");
     }
 
+    /** PyTorch's divisor: the window within the padded input, or with count_include_pad=False its input pixels. */
+    @Test
+    void averagePoolingDividesAsPyTorchDoes() {
+        Tensor ones = Tensor.ones(1, 1, 5, 5);
+        float c = 4f / 9, e = 6f / 9;
+        Fixtures.assertClose(Tensor.of(new float[] {c, e, c, e, 1, e, c, e, c}, 1, 1, 3, 3),
+                Tensor.avgPool2d(ones, one(3), one(2), one(1)), 1e-7, 0, "padding counted as zeros");
+        Fixtures.assertClose(Tensor.ones(1, 1, 3, 3), Tensor.avgPool2d(ones, one(3), one(2), one(1), false, false),
+                1e-7, 0, "padding left out");
+        // F.avg_pool2d(arange(1, 10).view(1, 1, 3, 3), 2, ceil_mode=True): the last windows hold 2 and 1 pixels.
+        Tensor x = Tensor.arange(1, 10, 1).reshape(1, 1, 3, 3);
+        Fixtures.assertClose(Tensor.of(new float[] {3, 4.5f, 7.5f, 9}, 1, 1, 2, 2),
+                Tensor.avgPool2d(x, one(2), one(2), one(0), true, true), 1e-7, 0, "ceil mode");
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         GradCheck.check("maxPool2d k2", t -> maxPool(t[0], 2, 2, 0), distinct(2, 3, 6, 6));
@@ -63,6 +78,8 @@ class PoolingTest {
                 one(2), true), distinct(1, 2, 6, 7));
         GradCheck.check("avgPool2d k2", t -> avgPool(t[0], 2, 2, 0), Tensor.randn(gen, 2, 3, 6, 6));
         GradCheck.check("avgPool2d k3 s2 p1", t -> avgPool(t[0], 3, 2, 1), Tensor.randn(gen, 2, 2, 7, 7));
+        GradCheck.check("avgPool2d k3 s2 p1, ceil mode, padding not counted", t -> Tensor.avgPool2d(t[0], one(3),
+                one(2), one(1), true, false), Tensor.randn(gen, 2, 2, 6, 6));
         GradCheck.check("adaptiveAvgPool2d 1", t -> Tensor.adaptiveAvgPool2d(t[0], 1, 1), Tensor.randn(gen, 2, 3, 5, 5));
         GradCheck.check("adaptiveAvgPool2d 3x2 overlapping bins", t -> Tensor.adaptiveAvgPool2d(t[0], 3, 2),
                 Tensor.randn(gen, 2, 2, 5, 7));
