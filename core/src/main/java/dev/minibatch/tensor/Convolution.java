@@ -72,14 +72,9 @@ final class Convolution {
         float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
         Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out, relu));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}), g -> {
-            float[] gOut = g;
-            if (relu) {
-                gOut = Scratch.floats(MASKED_GRAD, g.length);
-                Kernels.get().reluBackward(out, g, gOut, g.length);
-            }
-            backward(gOut, geo, xv, wv, x.gradOut(), weight.gradOut(), bias == null ? null : bias.gradOut());
-        }, inputs);
+        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
+                g -> backward(g, relu ? out : null, geo, xv, wv, x.gradOut(), weight.gradOut(),
+                        bias == null ? null : bias.gradOut()), inputs);
     }
 
     /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
@@ -106,8 +101,12 @@ final class Convolution {
         }
     }
 
-    private static void backward(float[] g, Geometry geo, float[] xv, float[] wv, Tensor.GradOut gx,
-                                 Tensor.GradOut gw, Tensor.GradOut gb) {
+    /**
+     * With {@code reluOut}, the fused ReLU's output, each chunk of images first masks its share of the output
+     * gradient into a scratch array; it is then read by that chunk alone.
+     */
+    private static void backward(float[] gradOut, float[] reluOut, Geometry geo, float[] xv, float[] wv,
+                                 Tensor.GradOut gx, Tensor.GradOut gw, Tensor.GradOut gb) {
         int chunks = Math.min(geo.n, MAX_CHUNKS);
         int perChunk = (geo.n + chunks - 1) / chunks;
         int used = (geo.n + perChunk - 1) / perChunk;
@@ -115,9 +114,14 @@ final class Convolution {
         float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
         double[] biasPartial = gb == null ? null : new double[used * geo.o];
         float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
+        float[] g = reluOut == null ? gradOut : Scratch.floats(MASKED_GRAD, gradOut.length);
         Parallel.forEach(used, chunk -> {
             int from = chunk * perChunk;
             int end = Math.min(geo.n, from + perChunk);
+            if (reluOut != null) {
+                int image = geo.o * geo.win.planeOut();
+                Kernels.get().reluBackward(reluOut, gradOut, g, from * image, (end - from) * image);
+            }
             if (partial != null) {
                 if (geo.directWeights) {
                     geo.weightGradDirect(g, xv, from, end, partial, chunk * wSize);
@@ -366,15 +370,29 @@ final class Convolution {
             }
         }
 
-        /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */
+        /**
+         * Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}, in four chains of
+         * additions: one chain waits on each addition's latency.
+         */
         void biasGrad(float[] g, int s, double[] sums, int at) {
             int p = win.planeOut();
             for (int ch = 0; ch < o; ch++) {
-                double sum = 0;
-                for (int i = (s * o + ch) * p, end = i + p; i < end; i++) {
-                    sum += g[i];
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int i = (s * o + ch) * p;
+                int end = i + p;
+                for (; i + 3 < end; i += 4) {
+                    s0 += g[i];
+                    s1 += g[i + 1];
+                    s2 += g[i + 2];
+                    s3 += g[i + 3];
                 }
-                sums[at + ch] += sum;
+                for (; i < end; i++) {
+                    s0 += g[i];
+                }
+                sums[at + ch] += (s0 + s1) + (s2 + s3);
             }
         }
 

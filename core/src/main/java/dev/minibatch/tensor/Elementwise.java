@@ -227,7 +227,7 @@ final class Elementwise {
         Kernels.get().relu(x, o, x.length);
         return Autograd.record(new Tensor(o, a.shape()), g -> {
             float[] ga = new float[g.length];
-            Kernels.get().reluBackward(o, g, ga, g.length);
+            Kernels.get().reluBackward(o, g, ga, 0, g.length);
             a.accumulateGrad(ga);
         }, a);
     }

@@ -80,8 +80,8 @@ interface Kernels {
     /** {@code max(a, 0)}; NaN stays NaN, as in PyTorch. */
     void relu(float[] a, float[] out, int n);
 
-    /** {@code out = y > 0 ? g : 0}, with y the ReLU's output. */
-    void reluBackward(float[] y, float[] g, float[] out, int n);
+    /** {@code out = y > 0 ? g : 0} for the n values from {@code from}, with y the ReLU's output. */
+    void reluBackward(float[] y, float[] g, float[] out, int from, int n);
 
     /** Whether none of the first n values is NaN or infinite. */
     boolean allFinite(float[] a, int n);

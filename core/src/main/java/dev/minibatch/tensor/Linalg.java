@@ -97,7 +97,7 @@ final class Linalg {
             if (relu) {
                 // The masked gradient lives only for the products below: a per-thread scratch array.
                 g = Scratch.floats(MASKED_GRAD, gOut.length);
-                kern.reluBackward(o, gOut, g, gOut.length);
+                kern.reluBackward(o, gOut, g, 0, gOut.length);
             }
             Tensor.GradOut gx = x.gradOut();
             if (gx != null) {

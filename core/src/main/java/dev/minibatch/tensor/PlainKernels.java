@@ -203,8 +203,8 @@ final class PlainKernels implements Kernels {
      * +inf; not zero, negative or NaN), and that test is made into an all-ones or all-zeros mask.
      */
     @Override
-    public void reluBackward(float[] y, float[] g, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
+    public void reluBackward(float[] y, float[] g, float[] out, int from, int n) {
+        for (int i = from, end = from + n; i < end; i++) {
             int above = Float.floatToRawIntBits(y[i]) - 1;
             int mask = ~above >> 31 & (above - 0x7F800000) >> 31;
             out[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & mask);

@@ -182,15 +182,15 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void reluBackward(float[] y, float[] g, float[] out, int n) {
+    public void reluBackward(float[] y, float[] g, float[] out, int from, int n) {
         FloatVector zero = FloatVector.zero(S);
-        int bound = S.loopBound(n);
-        int i = 0;
+        int bound = from + S.loopBound(n);
+        int i = from;
         for (; i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             zero.blend(gv, FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
-        for (; i < n; i++) {
+        for (int end = from + n; i < end; i++) {
             out[i] = y[i] > 0f ? g[i] : 0f;
         }
     }

@@ -29,7 +29,7 @@ public final class KernelHandle {
     }
 
     public void reluBackward(float[] y, float[] g, float[] out) {
-        kernels.reluBackward(y, g, out, out.length);
+        kernels.reluBackward(y, g, out, 0, out.length);
     }
 
     public void axpy(float alpha, float[] x, float[] y) {

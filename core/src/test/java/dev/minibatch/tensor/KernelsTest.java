@@ -188,11 +188,16 @@ class KernelsTest {
                     expected[i] = Math.max(a[i], 0f);
                 }
                 assertArrayEquals(expected, out, "relu " + what);
-                kern.reluBackward(a, b, out, n);
+                kern.reluBackward(a, b, out, 0, n);
                 for (int i = 0; i < n; i++) {
                     expected[i] = a[i] > 0f ? b[i] : 0f;
                 }
                 assertArrayEquals(expected, out, "reluBackward " + what);
+                int from = n / 3;
+                Arrays.fill(out, -7f);
+                kern.reluBackward(a, b, out, from, n - from);
+                Arrays.fill(expected, 0, from, -7f);
+                assertArrayEquals(expected, out, "reluBackward from " + from + ", " + what);
             }
         }
     }
