@@ -81,7 +81,7 @@ final class VectorKernels implements Kernels {
      * The lanes where a window scanned from {@code a} keeps a over b: {@code b <= a}, or a NaN. It is the
      * complement of "b larger, or NaN while a is not", in two comparisons and one mask operation where that
      * took three and two: with three calls of that, C2 stopped inlining at its node-count cutoff, and the
-     * third ran as a call on boxed vectors (the pooling took 14% of a single-thread anchor step).
+     * third ran as a call on boxed vectors, many times slower.
      */
     private static VectorMask<Float> keeps(FloatVector a, FloatVector b) {
         return b.compare(VectorOperators.LE, a).or(a.compare(VectorOperators.NE, a));
