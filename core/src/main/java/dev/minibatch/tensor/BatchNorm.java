@@ -45,11 +45,19 @@ final class BatchNorm {
         return Autograd.record(new Tensor(out, s.clone()), g -> {
             double[] sumG = new double[l.c];
             double[] sumGxHat = new double[l.c];
+            // The running sums live in locals: in the two arrays, which may alias for all the JIT knows, each
+            // step stored and reloaded both. Same additions, in the same order.
             l.forEachRun((ch, from, to) -> {
+                double sg = sumG[ch];
+                double sgx = sumGxHat[ch];
+                float m = mean[ch];
+                float is = invStd[ch];
                 for (int i = from; i < to; i++) {
-                    sumG[ch] += g[i];
-                    sumGxHat[ch] += g[i] * (xv[i] - mean[ch]) * invStd[ch];
+                    sg += g[i];
+                    sgx += g[i] * (xv[i] - m) * is;
                 }
+                sumG[ch] = sg;
+                sumGxHat[ch] = sgx;
             });
             accumulate(weight, sumGxHat);
             accumulate(bias, sumG);
