@@ -48,8 +48,8 @@ public final class Main implements Runnable {
 
     /**
      * The usage message as picocli renders it, stored in {@code usage.txt} ({@code MainTest} checks that it
-     * still is): picocli's start-up (its type converters, then every option's annotations) took two thirds of
-     * {@code minibatch --help}'s 0.2 s, and a user who asks for help should not wait for it.
+     * still is): picocli's start-up (its type converters, then every option's annotations) was most of
+     * {@code minibatch --help}'s time (docs/kernels.md), and a user who asks for help should not wait for it.
      */
     static String usage() {
         try (InputStream in = Main.class.getResourceAsStream("usage.txt")) {

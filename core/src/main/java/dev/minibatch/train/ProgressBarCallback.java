@@ -106,8 +106,8 @@ public final class ProgressBarCallback implements Callback {
             lossSum += learner.lossValue();
             lossCount++;
         }
-        // The mean loss is formatted only when it is shown: String.format at every batch cost the lesson's
-        // job about 0.1 s (5,000 calls, and compiling the formatter's regular expressions on the way).
+        // The mean loss is formatted only when it is shown: String.format at every batch was a measurable
+        // share of a small model's job (docs/kernels.md), with the formatter's regular expressions compiled.
         if (terminal) {
             bar.stepTo(batch);
             long now = nanoClock.getAsLong();
