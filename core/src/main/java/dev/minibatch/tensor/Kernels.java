@@ -4,7 +4,7 @@ package dev.minibatch.tensor;
  * The numeric kernels on flat row-major float arrays. Every op that does real arithmetic goes through
  * here, so that a faster implementation replaces {@link PlainKernels} without touching anything else.
  * {@link VectorKernels} (the Vector API) is used where the {@code jdk.incubator.vector} module is present.
- * Both give the same results to rounding; the elementwise kernels give bit-identical ones.
+ * Both give the same results to rounding; the matrix product and the elementwise kernels give bit-identical ones.
  */
 interface Kernels {
 

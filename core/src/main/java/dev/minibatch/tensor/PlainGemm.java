@@ -4,12 +4,15 @@ import java.util.Arrays;
 
 /**
  * Matrix multiply in plain Java, for JVMs without the Vector API. The inner loop is
- * {@code acc[j] += a * row[j]} over arrays that all start at index 0: C2 vectorises that, but not the same
- * loop over a shared array with different row offsets ({@code c[c0 + j] += a * b[b0 + j]}), which runs
- * four to eight times slower. So op(B) is first copied into zero-offset rows, a block of columns at a time,
- * and each row of C is summed in a zero-offset accumulator before being copied out.
+ * {@code acc[j] = fma(a, row[j], acc[j])} over arrays that all start at index 0: C2 vectorises that, but not
+ * the same loop over a shared array with different row offsets, which runs four to eight times slower. So
+ * op(B) is first copied into zero-offset rows, a block of columns at a time, and each row of C is summed in
+ * a zero-offset accumulator before being added to C.
  *
- * <p>Each element of C is summed over k in order by exactly one task, whatever the number of threads.
+ * <p>Each element of C is the same chain of fused multiply-adds as in {@code VectorGemm}: over k in slices of
+ * {@link Gemms#KC}, each slice summed from zero in order and then added to C (zeroed first unless
+ * accumulating). So a product gives the same bits with or without the Vector API module (on a Spark
+ * executor started without it, say).
  */
 final class PlainGemm {
     /** Columns per block: one row of the block is 1 KB, and k of them stay in L2. */
@@ -59,51 +62,61 @@ final class PlainGemm {
         }
     }
 
-    /** Rows {@code i0 .. i1} of C in column block {@code cb}, four rows per pass over op(B). */
+    /**
+     * Rows {@code i0 .. i1} of C in column block {@code cb}, four rows per pass over op(B), over k in slices of
+     * {@link Gemms#KC}: each slice's sum starts at zero and is then added to C, as in {@code VectorGemm}.
+     */
     private static void block(int i0, int i1, int cb, boolean transA, int m, int n, int k, float[] a, int aOff,
                               float[][] rows, float[] c, int cOff, boolean accumulate) {
         int j0 = cb * NB;
         int w = Math.min(NB, n - j0);
-        int base = cb * k;
+        if (!accumulate) {
+            for (int i = i0; i < i1; i++) {
+                Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j0 + w, 0f);
+            }
+        }
         float[] s0 = new float[w];
         float[] s1 = new float[w];
         float[] s2 = new float[w];
         float[] s3 = new float[w];
-        int i = i0;
-        for (; i + 4 <= i1; i += 4) {
-            Arrays.fill(s0, 0f);
-            Arrays.fill(s1, 0f);
-            Arrays.fill(s2, 0f);
-            Arrays.fill(s3, 0f);
-            for (int p = 0; p < k; p++) {
-                float a0 = at(a, aOff, transA, m, k, i, p);
-                float a1 = at(a, aOff, transA, m, k, i + 1, p);
-                float a2 = at(a, aOff, transA, m, k, i + 2, p);
-                float a3 = at(a, aOff, transA, m, k, i + 3, p);
-                float[] row = rows[base + p];
-                for (int j = 0; j < w; j++) {
-                    float bj = row[j];
-                    s0[j] += a0 * bj;
-                    s1[j] += a1 * bj;
-                    s2[j] += a2 * bj;
-                    s3[j] += a3 * bj;
+        for (int pc = 0; pc < k; pc += Gemms.KC) {
+            int p1 = Math.min(k, pc + Gemms.KC);
+            int i = i0;
+            for (; i + 4 <= i1; i += 4) {
+                Arrays.fill(s0, 0f);
+                Arrays.fill(s1, 0f);
+                Arrays.fill(s2, 0f);
+                Arrays.fill(s3, 0f);
+                for (int p = pc; p < p1; p++) {
+                    float a0 = at(a, aOff, transA, m, k, i, p);
+                    float a1 = at(a, aOff, transA, m, k, i + 1, p);
+                    float a2 = at(a, aOff, transA, m, k, i + 2, p);
+                    float a3 = at(a, aOff, transA, m, k, i + 3, p);
+                    float[] row = rows[cb * k + p];
+                    for (int j = 0; j < w; j++) {
+                        float bj = row[j];
+                        s0[j] = Math.fma(a0, bj, s0[j]);
+                        s1[j] = Math.fma(a1, bj, s1[j]);
+                        s2[j] = Math.fma(a2, bj, s2[j]);
+                        s3[j] = Math.fma(a3, bj, s3[j]);
+                    }
                 }
+                addTo(s0, w, c, cOff + i * n + j0);
+                addTo(s1, w, c, cOff + (i + 1) * n + j0);
+                addTo(s2, w, c, cOff + (i + 2) * n + j0);
+                addTo(s3, w, c, cOff + (i + 3) * n + j0);
             }
-            store(s0, w, c, cOff + i * n + j0, accumulate);
-            store(s1, w, c, cOff + (i + 1) * n + j0, accumulate);
-            store(s2, w, c, cOff + (i + 2) * n + j0, accumulate);
-            store(s3, w, c, cOff + (i + 3) * n + j0, accumulate);
-        }
-        for (; i < i1; i++) {
-            Arrays.fill(s0, 0f);
-            for (int p = 0; p < k; p++) {
-                float a0 = at(a, aOff, transA, m, k, i, p);
-                float[] row = rows[base + p];
-                for (int j = 0; j < w; j++) {
-                    s0[j] += a0 * row[j];
+            for (; i < i1; i++) {
+                Arrays.fill(s0, 0f);
+                for (int p = pc; p < p1; p++) {
+                    float a0 = at(a, aOff, transA, m, k, i, p);
+                    float[] row = rows[cb * k + p];
+                    for (int j = 0; j < w; j++) {
+                        s0[j] = Math.fma(a0, row[j], s0[j]);
+                    }
                 }
+                addTo(s0, w, c, cOff + i * n + j0);
             }
-            store(s0, w, c, cOff + i * n + j0, accumulate);
         }
     }
 
@@ -112,13 +125,10 @@ final class PlainGemm {
         return transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
     }
 
-    private static void store(float[] s, int w, float[] c, int o, boolean accumulate) {
-        if (accumulate) {
-            for (int j = 0; j < w; j++) {
-                c[o + j] += s[j];
-            }
-        } else {
-            System.arraycopy(s, 0, c, o, w);
+    /** {@code c[o + j] = s[j] + c[o + j]}: the slice's sum first, as the vector tiles add it. */
+    private static void addTo(float[] s, int w, float[] c, int o) {
+        for (int j = 0; j < w; j++) {
+            c[o + j] = s[j] + c[o + j];
         }
     }
 

@@ -23,8 +23,7 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
  * tile compute it; tasks are cut by the shape alone. So the result does not depend on the thread count.
  */
 final class VectorGemm {
-    /** Depth of a slice: a KC x NR slice of packed B (32 KB at 512 bits) stays in the L1 cache. */
-    private static final int KC = 128;
+    private static final int KC = Gemms.KC;
     /** Most row panels (of MR rows) and column panels (of NR) per task: its slices of A and C stay in L2. */
     private static final int MAX_TASK_ROW_PANELS = 42;
     private static final int MAX_TASK_COL_PANELS = 4;

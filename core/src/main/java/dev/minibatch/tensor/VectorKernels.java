@@ -12,7 +12,8 @@ import java.util.Arrays;
  * Kernels on the Vector API ({@code jdk.incubator.vector}), with the platform's widest vectors. Loaded
  * only by {@link KernelsHolder} when the module is present. The elementwise kernels do the same float
  * operations in the same order as {@link PlainKernels} (a multiply then an add, never a fused one), so
- * the two give bit-identical results; only {@link #gemm} differs, by rounding.
+ * the two give bit-identical results, and {@link #gemm} sums in {@link PlainGemm}'s order, for the same bits;
+ * the convolution kernels differ by rounding.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
