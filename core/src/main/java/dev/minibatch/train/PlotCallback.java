@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -21,29 +23,42 @@ import java.util.function.Consumer;
  * <p>Drawing a chart takes longer than an epoch of a small model, so the charts are drawn on a thread of
  * their own while training goes on (from the history, which is immutable, so they show exactly the epochs
  * done). Epochs that end while charts are being drawn are not queued: the next drawing shows the newest
- * history, so training never waits for the charts, and a run of short epochs draws a few times rather than
- * once per epoch. When the run ends, {@code fit} returns only once the charts show the last epoch; a chart
- * that could not be written fails the run at the next epoch's end or at the end of the run.
+ * history, so training never waits for the charts. Drawings start at most once per {@link #MIN_INTERVAL},
+ * so a run of short epochs draws a few times rather than once per epoch (each drawing takes CPU time that
+ * training on two cores would otherwise have). When the run ends, {@code fit} returns only once the charts
+ * show the last epoch; a chart that could not be written fails the run at the next epoch's end or at the
+ * end of the run.
  */
 public final class PlotCallback implements Callback {
+    /** The least time from the start of one drawing to the start of the next, until the run ends. */
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(2);
+
     private final Path directory;
+    private final Duration minInterval;
     private final Consumer<History> drawing;
     private final Object lock = new Object();
     private ExecutorService drawer;
-    /** The newest history not drawn yet, and whether a drawer's task is running; guarded by lock. */
+    /**
+     * The newest history not drawn yet, whether a drawer's task is running, when the last drawing started
+     * and whether the run has ended; guarded by lock.
+     */
     private History pending;
     private boolean running;
+    private long lastStart;
+    private boolean ended;
     private RuntimeException failure;
     private Future<?> task;
 
     public PlotCallback(Path directory) {
         this.directory = directory;
+        this.minInterval = MIN_INTERVAL;
         this.drawing = this::draw;
     }
 
-    /** With another way of drawing, for tests of when it is called. */
-    PlotCallback(Path directory, Consumer<History> drawing) {
+    /** With another interval and way of drawing, for tests of when it is called. */
+    PlotCallback(Path directory, Duration minInterval, Consumer<History> drawing) {
         this.directory = directory;
+        this.minInterval = minInterval;
         this.drawing = drawing;
     }
 
@@ -58,6 +73,10 @@ public final class PlotCallback implements Callback {
 
     @Override
     public void beforeFit(Learner learner) {
+        synchronized (lock) {
+            ended = false;
+            lastStart = System.nanoTime() - minInterval.toNanos();
+        }
         drawer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "minibatch-plots");
             t.setDaemon(true);
@@ -79,6 +98,10 @@ public final class PlotCallback implements Callback {
 
     @Override
     public void afterFit(Learner learner) {
+        synchronized (lock) {
+            ended = true;
+            lock.notifyAll();
+        }
         try {
             awaitDrawing();
         } finally {
@@ -86,26 +109,41 @@ public final class PlotCallback implements Callback {
         }
     }
 
-    /** Draws the newest history until none is left undrawn. */
+    /** Draws the newest history until none is left undrawn, waiting out the interval unless the run has ended. */
     private void drawPending() {
         try {
             while (true) {
                 History next;
                 synchronized (lock) {
+                    awaitInterval();
                     next = pending;
                     pending = null;
                     if (next == null) {
                         running = false;
                         return;
                     }
+                    lastStart = System.nanoTime();
                 }
                 drawing.accept(next);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            synchronized (lock) {
+                running = false;
             }
         } catch (RuntimeException e) {
             synchronized (lock) {
                 running = false;
                 failure = e;
             }
+        }
+    }
+
+    /** Holding the lock: waits until the interval since the last drawing's start has passed, or the run has ended. */
+    private void awaitInterval() throws InterruptedException {
+        long left;
+        while (!ended && (left = lastStart + minInterval.toNanos() - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(lock, left);
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,7 +54,7 @@ class PlotCallbackTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> drawn = Collections.synchronizedList(new ArrayList<>());
-        PlotCallback callback = new PlotCallback(dir, history -> {
+        PlotCallback callback = new PlotCallback(dir, Duration.ZERO, history -> {
             drawn.add(history.lastEpoch());
             started.countDown();
             awaitQuietly(release);
@@ -76,6 +77,21 @@ class PlotCallbackTest {
                 .addCallbacks(releaseAtTheEnd, callback, firstDrawingUnderWay).fit(4);
         assertEquals(4, history.lastEpoch());
         assertEquals(List.of(1, 4), drawn);
+    }
+
+    /**
+     * Within the interval, epochs are not drawn as they end: the first epoch's drawing (or a later one's, if
+     * the drawer started late) and then, when the run ends, the last epoch's without waiting out the hour.
+     */
+    @Test
+    void drawingsStartAtMostOncePerIntervalAndTheLastAtTheEnd() {
+        List<Integer> drawn = Collections.synchronizedList(new ArrayList<>());
+        PlotCallback callback = new PlotCallback(dir, Duration.ofHours(1), history -> drawn.add(history.lastEpoch()));
+        long start = System.nanoTime();
+        ScriptedRun.learner(2, 1, (epoch, training, batch) -> 1f).addCallbacks(callback).fit(5);
+        assertTrue(System.nanoTime() - start < Duration.ofMinutes(1).toNanos());
+        assertTrue(drawn.size() <= 2, drawn.toString());
+        assertEquals(5, drawn.get(drawn.size() - 1), drawn.toString());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
