@@ -34,6 +34,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Every image the commands make is a file: with a DISPLAY set, the JVM would otherwise open that X
+        // server to draw one, and fail when it cannot be reached (a stale DISPLAY over ssh).
+        System.setProperty("java.awt.headless", "true");
         if (asksForUsage(args)) {
             System.out.print(usage());
             System.exit(0);

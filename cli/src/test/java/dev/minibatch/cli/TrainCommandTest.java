@@ -171,6 +171,23 @@ class TrainCommandTest {
                 + "with: minibatch train --resume " + out.resolve("checkpoint")), Files.readString(err));
     }
 
+    /**
+     * The charts are drawn off screen: a DISPLAY naming no X server (a stale one over ssh, say) made the JVM's
+     * graphics environment try to connect to it, and the run failed after training.
+     */
+    @Test
+    void chartsAreDrawnWithADisplayThatCannotBeReached(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        ProcessBuilder run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data(), "--out", out.toString(), "--quiet", "--epochs", "1",
+                "--train-subset", "500")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        run.environment().put("DISPLAY", "127.0.0.1:99");
+        assertEquals(0, run.start().waitFor(), Files.readString(dir.resolve("err.txt")));
+        assertTrue(Files.size(out.resolve("loss.png")) > 1000);
+    }
+
     @Test
     void failuresGiveOneLineAndStatusOne(@TempDir Path dir) throws IOException {
         CliRun missing = CliRun.of("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
