@@ -33,8 +33,8 @@ final class Convolution {
     /**
      * From this many output channels per group, the weight gradient of a stride-1 convolution stays the
      * product {@code dWᵀ = col·gᵀ} with the channels across the lanes: they fill whole vectors, where the
-     * direct kernel's grid computes, and wastes, the padding columns (4 of every 18 positions in the anchor's
-     * second layer, 32 channels, on which the product was twice as fast).
+     * direct kernel's grid computes, and wastes, the padding columns (2 of every 16 positions in the anchor's
+     * second layer, 32 channels, where the product still made the whole step about 8% faster).
      */
     private static final int ROWS_WEIGHT_GRAD_CHANNELS = 32;
     /** Each thread's zero-padded image (a run of them for the weight gradient), or output gradient. */
@@ -265,7 +265,7 @@ final class Convolution {
 
         /** This thread's scratch, holding image s zero-padded. */
         float[] pad(float[] x, int s) {
-            float[] padded = Scratch.floats(COL, c * offsets.paddedPlane() + PaddedGrid.ALIGN);
+            float[] padded = Scratch.floats(COL, offsets.size(c));
             Im2col.pad(x, s * c * win.planeIn(), c, win, padded, 0);
             return padded;
         }
@@ -284,7 +284,7 @@ final class Convolution {
                     Kernels.get().correlate(padded, gr * cg * offsets.paddedPlane(), offsets.taps(), wT, gr * og, o,
                             og, span, grid, gr * og * span, span);
                 }
-                PaddedGrid.take(grid, o, span, win.w() + 2 * win.pw(), win.oh(), win.ow(), out, s * o * p, false);
+                PaddedGrid.take(grid, o, span, offsets.rowStride(), win.oh(), win.ow(), out, s * o * p, false);
             } else {
                 float[] outT = Scratch.floats(ROWS, p * o);
                 for (int gr = 0; gr < groups; gr++) {
@@ -331,7 +331,7 @@ final class Convolution {
          */
         void inputGradDirect(float[] g, float[] wFlip, int s, Tensor.GradOut gx) {
             int padded = backOffsets.paddedPlane();
-            float[] gPad = Scratch.floats(COL, o * padded + PaddedGrid.ALIGN);
+            float[] gPad = Scratch.floats(COL, backOffsets.size(o));
             Im2col.pad(g, s * o * win.planeOut(), o, back, gPad, 0);
             int backSpan = PaddedGrid.span(back);
             float[] grid = Scratch.floats(ROWS, c * backSpan);
@@ -339,7 +339,7 @@ final class Convolution {
                 Kernels.get().correlate(gPad, gr * og * padded, backOffsets.taps(), wFlip,
                         gr * og * win.kh() * win.kw() * cg, cg, cg, backSpan, grid, gr * cg * backSpan, backSpan);
             }
-            PaddedGrid.take(grid, c, backSpan, back.w() + 2 * back.pw(), win.h(), win.w(), gx.array(),
+            PaddedGrid.take(grid, c, backSpan, backOffsets.rowStride(), win.h(), win.w(), gx.array(),
                     s * c * win.planeIn(), gx.accumulate());
         }
 
@@ -351,7 +351,7 @@ final class Convolution {
          */
         void weightGradDirect(float[] g, float[] x, int from, int end, float[] dw, int at) {
             int plane = offsets.paddedPlane();
-            int inImage = c * plane + PaddedGrid.ALIGN;
+            int inImage = offsets.size(c);
             int gImage = o * span;
             int run = Math.max(1, RUN_FLOATS / (inImage + gImage));
             for (int first = from; first < end; first += run) {

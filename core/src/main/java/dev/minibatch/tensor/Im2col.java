@@ -13,14 +13,27 @@ final class Im2col {
     }
 
     /**
-     * Copies the image at {@code x[from..]}, [C, H, W], into {@code to[at..]} as [C, H + 2ph, W + 2pw] with zeros
-     * around, so that every element of the unrolled matrix is a plain read, a tap's offset plus a window
-     * position's ({@link Offsets}).
+     * The row stride of a padded image: the input's width plus its padding on one side, the columns of padding
+     * shared between neighbouring rows (a row's right padding is the next row's left), or the output's width
+     * if that is wider. A window reads at most {@code pw} columns past a row's last input column, and those
+     * wrap onto the next row's first {@code pw}, which are zeros; a stride-1 output laid on this grid
+     * ({@link PaddedGrid}) then computes {@code stride - ow} dropped positions a row where a row of
+     * {@code W + 2pw} columns computed {@code 2pw}: 2 of 16 instead of 4 of 18 for a 5x5 kernel over 14x14.
+     */
+    static int rowStride(Window2d win) {
+        return Math.max(win.w() + win.pw(), win.ow());
+    }
+
+    /**
+     * Copies the image at {@code x[from..]}, [C, H, W], into {@code to[at..]} as [C, H + 2ph, rowStride] with
+     * zeros around, so that every element of the unrolled matrix is a plain read, a tap's offset plus a window
+     * position's ({@link Offsets}). The {@code pw} floats past the last plane are zeroed too: the last row's
+     * windows read them as the right padding.
      */
     static void pad(float[] x, int from, int channels, Window2d win, float[] to, int at) {
-        int wp = win.w() + 2 * win.pw();
+        int wp = rowStride(win);
         int plane = (win.h() + 2 * win.ph()) * wp;
-        Arrays.fill(to, at, at + channels * plane, 0f);
+        Arrays.fill(to, at, at + channels * plane + win.pw(), 0f);
         for (int ch = 0; ch < channels; ch++) {
             for (int y = 0; y < win.h(); y++) {
                 System.arraycopy(x, from + (ch * win.h() + y) * win.w(), to, at + ch * plane + (y + win.ph()) * wp
@@ -30,12 +43,12 @@ final class Im2col {
     }
 
     /**
-     * The unrolled matrix [C·kH·kW, P] of an image padded by {@link #pad} ([C, Hp, Wp]), as offsets: its
-     * element (t, q) is the padded image at {@code taps[t] + positions[q]}.
+     * The unrolled matrix [C·kH·kW, P] of an image padded by {@link #pad} ([C, Hp, rowStride]), as offsets:
+     * its element (t, q) is the padded image at {@code taps[t] + positions[q]}.
      */
-    record Offsets(int paddedPlane, int[] taps, int[] positions) {
+    record Offsets(int paddedPlane, int rowStride, int[] taps, int[] positions) {
         static Offsets of(Window2d win, int channels) {
-            int wp = win.w() + 2 * win.pw();
+            int wp = Im2col.rowStride(win);
             int plane = (win.h() + 2 * win.ph()) * wp;
             int[] taps = new int[channels * win.kh() * win.kw()];
             int t = 0;
@@ -52,7 +65,15 @@ final class Im2col {
                     positions[oy * win.ow() + ox] = oy * win.sh() * wp + ox * win.sw();
                 }
             }
-            return new Offsets(plane, taps, positions);
+            return new Offsets(plane, wp, taps, positions);
+        }
+
+        /**
+         * The floats a padded image of {@code channels} planes needs: past the planes, a row for the last
+         * row's right padding and a vector's lanes for the grid's span, rounded up ({@link PaddedGrid#ALIGN}).
+         */
+        int size(int channels) {
+            return channels * paddedPlane + rowStride + PaddedGrid.ALIGN;
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A stride-1 convolution's output laid on its zero-padded input's grid, for {@link Kernels#correlate}: position
- * (y, x) at {@code q = y·Wp + x}, Wp the padded width, so that a tap's inputs for all positions are one
+ * (y, x) at {@code q = y·Wp + x}, Wp the padded image's row stride ({@link Im2col#rowStride}), so that a tap's inputs for all positions are one
  * contiguous run of the padded image. A plane [oh, ow] occupies the first ow columns of each row; the columns
  * past ow are computed and dropped (or, for a gradient laid on the grid, zero).
  */
@@ -21,7 +21,7 @@ final class PaddedGrid {
 
     /** How many positions a plane of a stride-1 window's output spans on the grid, rounded up to {@link #ALIGN}. */
     static int span(Window2d win) {
-        int used = (win.oh() - 1) * (win.w() + 2 * win.pw()) + win.ow();
+        int used = (win.oh() - 1) * Im2col.rowStride(win) + win.ow();
         return (used + ALIGN - 1) / ALIGN * ALIGN;
     }
 
@@ -30,7 +30,7 @@ final class PaddedGrid {
      * {@code span} apart, with zeros between the rows and past the last.
      */
     static void put(float[] g, int from, int channels, Window2d win, int span, float[] grid, int at) {
-        int wp = win.w() + 2 * win.pw();
+        int wp = Im2col.rowStride(win);
         int ow = win.ow();
         for (int ch = 0; ch < channels; ch++) {
             for (int y = 0; y < win.oh(); y++) {
