@@ -37,6 +37,11 @@ final class Convolution {
      * second layer, 32 channels, where the product still made the whole step about 8% faster).
      */
     private static final int ROWS_WEIGHT_GRAD_CHANNELS = 32;
+    /**
+     * The kernel width whose weight gradient, from {@link #ROWS_WEIGHT_GRAD_CHANNELS} channels, goes through
+     * {@link Kernels#correlateWeightsRows}: its vector tiles shift a row of five taps' inputs in registers.
+     */
+    private static final int ROW_TAPS = 5;
     /** Each thread's zero-padded image (a run of them for the weight gradient), or output gradient. */
     private static final ThreadLocal<float[]> COL = Scratch.perThread();
     /** Each thread's gradient of its unrolled image, for strides other than 1. */
@@ -217,7 +222,7 @@ final class Convolution {
      */
     private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
                             Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets, boolean direct,
-                            boolean directWeights, int span) {
+                            boolean directWeights, int[] weightRows, int span) {
         Geometry(int n, int c, int o, int groups, Window2d win) {
             this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups,
                     win.sh() == 1 && win.sw() == 1);
@@ -226,7 +231,21 @@ final class Convolution {
         private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og, boolean direct) {
             this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
                     Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og),
-                    direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS, PaddedGrid.span(win));
+                    direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS, weightRows(win, og, c / groups),
+                    PaddedGrid.span(win));
+        }
+
+        /**
+         * Where each kernel row of the unrolled image starts, if the weight gradient goes through
+         * {@link Kernels#correlateWeightsRows}: stride 1, groups of at least {@link #ROWS_WEIGHT_GRAD_CHANNELS}
+         * output channels, rows of {@link #ROW_TAPS} taps one column apart. Null otherwise.
+         */
+        private static int[] weightRows(Window2d win, int og, int cg) {
+            if (win.sh() != 1 || win.sw() != 1 || og < ROWS_WEIGHT_GRAD_CHANNELS || win.kw() != ROW_TAPS
+                    || win.dw() != 1) {
+                return null;
+            }
+            return Im2col.Offsets.of(win, cg).rowStarts(ROW_TAPS);
         }
 
         /**
@@ -317,6 +336,15 @@ final class Convolution {
         void weightGrad(float[] g, float[] x, int s, float[] dwT, int at, boolean accumulate) {
             int p = win.planeOut();
             float[] padded = pad(x, s);
+            if (weightRows != null) {
+                float[] gT = Scratch.floats(ROWS, span * o);
+                PaddedGrid.putTransposed(g, s * o * p, o, win, span, gT);
+                for (int gr = 0; gr < groups; gr++) {
+                    Kernels.get().correlateWeightsRows(padded, gr * cg * offsets.paddedPlane(), weightRows, win.kw(),
+                            gT, gr * og, o, og, span, dwT, at + gr * k * og, og, accumulate);
+                }
+                return;
+            }
             float[] gT = transpose(g, s * o * p, o, p, Scratch.floats(ROWS, p * o));
             for (int gr = 0; gr < groups; gr++) {
                 Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.taps(),

@@ -68,6 +68,15 @@ final class Im2col {
             return new Offsets(plane, wp, taps, positions);
         }
 
+        /** Where each kernel row (channel, ky) of {@code width} taps starts: every width-th tap. */
+        int[] rowStarts(int width) {
+            int[] starts = new int[taps.length / width];
+            for (int r = 0; r < starts.length; r++) {
+                starts[r] = taps[r * width];
+            }
+            return starts;
+        }
+
         /**
          * The floats a padded image of {@code channels} planes needs: past the planes, a row for the last
          * row's right padding and a vector's lanes for the grid's span, rounded up ({@link PaddedGrid#ALIGN}).

@@ -54,6 +54,17 @@ interface Kernels {
                           int[] taps, int span, int images, float[] dw, int dwOff, int ldw, boolean accumulate);
 
     /**
+     * The weight gradient of {@link #correlate} with the output channels across the lanes, its taps in kernel
+     * rows of {@code width} taps one column apart: {@code dw[r·width + j, o] (+)= sum_q in[rows[r] + j + q]·g[q, o]}
+     * for r < rows.length, j < width, o < n and q < span; in at {@code inOff}, g (the output gradient on the
+     * grid, transposed) at {@code gOff} with rows {@code ldg} apart, dw at {@code dwOff} with rows {@code ldw}
+     * apart. Each sum is one chain of fused multiply-adds over q in order, from zero, then added to dw, so both
+     * kernel sets give the same bits. Runs on the calling thread.
+     */
+    void correlateWeightsRows(float[] in, int inOff, int[] rows, int width, float[] g, int gOff, int ldg, int n,
+                              int span, float[] dw, int dwOff, int ldw, boolean accumulate);
+
+    /**
      * Max pooling over 2x2 windows, for j < count: the window of {@code x[at]}, {@code x[at + 1]},
      * {@code x[at + w]} and {@code x[at + w + 1]}, at = xFrom + corners[j], gives {@code out[outFrom + j]},
      * its first maximum in that order (a NaN over any number, as in PyTorch), and {@code argmax[outFrom + j]},

@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * A stride-1 convolution's output laid on its zero-padded input's grid, for {@link Kernels#correlate}: position
- * (y, x) at {@code q = y·Wp + x}, Wp the padded image's row stride ({@link Im2col#rowStride}), so that a tap's inputs for all positions are one
- * contiguous run of the padded image. A plane [oh, ow] occupies the first ow columns of each row; the columns
- * past ow are computed and dropped (or, for a gradient laid on the grid, zero).
+ * (y, x) at {@code q = y·Wp + x}, Wp the padded image's row stride ({@link Im2col#rowStride}), so that a
+ * tap's inputs for all positions are one contiguous run of the padded image. A plane [oh, ow] occupies the
+ * first ow columns of each row; the columns past ow are computed and dropped (or, for a gradient laid on the
+ * grid, zero).
  */
 final class PaddedGrid {
     /**
@@ -37,6 +38,26 @@ final class PaddedGrid {
                 int dst = at + ch * span + y * wp;
                 System.arraycopy(g, from + (ch * win.oh() + y) * ow, grid, dst, ow);
                 Arrays.fill(grid, dst + ow, y < win.oh() - 1 ? dst + wp : at + (ch + 1) * span, 0f);
+            }
+        }
+    }
+
+    /**
+     * Lays {@code channels} planes [oh, ow] of {@code g[from..]} on the grid transposed, [span, channels] at
+     * {@code gT[0..]}: position q's channels side by side, zeros at the positions that are not outputs.
+     */
+    static void putTransposed(float[] g, int from, int channels, Window2d win, int span, float[] gT) {
+        int wp = Im2col.rowStride(win);
+        int ow = win.ow();
+        int plane = win.planeOut();
+        Arrays.fill(gT, 0, span * channels, 0f);
+        for (int y = 0; y < win.oh(); y++) {
+            for (int x = 0; x < ow; x++) {
+                int dst = (y * wp + x) * channels;
+                int src = from + y * ow + x;
+                for (int ch = 0; ch < channels; ch++) {
+                    gT[dst + ch] = g[src + ch * plane];
+                }
             }
         }
     }

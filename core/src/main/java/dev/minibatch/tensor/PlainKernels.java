@@ -83,6 +83,24 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void correlateWeightsRows(float[] in, int inOff, int[] rows, int width, float[] g, int gOff, int ldg,
+                                     int n, int span, float[] dw, int dwOff, int ldw, boolean accumulate) {
+        for (int r = 0; r < rows.length; r++) {
+            for (int j = 0; j < width; j++) {
+                int at = inOff + rows[r] + j;
+                int d = dwOff + (r * width + j) * ldw;
+                for (int o = 0; o < n; o++) {
+                    float sum = 0;
+                    for (int q = 0, gi = gOff + o; q < span; q++, gi += ldg) {
+                        sum = Math.fma(in[at + q], g[gi], sum);
+                    }
+                    dw[d + o] = accumulate ? dw[d + o] + sum : sum;
+                }
+            }
+        }
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int count, float[] out, int[] argmax,
                            int outFrom) {
         maxPool2x2(x, xFrom, w, corners, 0, count, out, argmax, outFrom);

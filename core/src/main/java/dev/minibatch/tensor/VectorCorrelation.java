@@ -11,8 +11,8 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
  * input serves every output channel of a tile, and the weights are broadcast. Tiles of eight channels by
  * three vectors (24 accumulators): each tap, three loads and eight broadcasts for 24 multiply-adds, where
  * the unrolled product of a 16-channel layer did one broadcast per multiply-add. Positions past the last
- * three whole vectors go one vector at a time, the last one masked; channels past the last eight, one at
- * a time.
+ * three whole vectors go two at a time, then one, the last one masked; channels past the last eight, one
+ * at a time.
  *
  * <p>Each output is one chain of fused multiply-adds over the taps in order, whichever tile computes it.
  */
@@ -31,6 +31,10 @@ final class VectorCorrelation {
             int q = 0;
             for (; q + NV * L <= span; q += NV * L) {
                 tile8x3(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo);
+            }
+            if (q + 2 * L <= span) {
+                tile8x2(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo);
+                q += 2 * L;
             }
             for (; q < span; q += L) {
                 tile8x1(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo, q + L <= span, last);
@@ -145,6 +149,75 @@ final class VectorCorrelation {
         c70.intoArray(out, oi + 7 * ldo);
         c71.intoArray(out, oi + 7 * ldo + L);
         c72.intoArray(out, oi + 7 * ldo + 2 * L);
+    }
+
+    /**
+     * Channels wo..wo+7 by two vectors of positions: a run's last two, where two one-vector tiles broadcast
+     * every weight twice.
+     */
+    private static void tile8x2(float[] in, int base, int[] taps, float[] w, int wo, int ldw,
+                                float[] out, int oi, int ldo) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int t = 0, wt = wo; t < taps.length; t++, wt += ldw) {
+            int at = base + taps[t];
+            FloatVector x0 = FloatVector.fromArray(S, in, at);
+            FloatVector x1 = FloatVector.fromArray(S, in, at + L);
+            FloatVector v0 = FloatVector.broadcast(S, w[wt]);
+            c00 = v0.fma(x0, c00);
+            c01 = v0.fma(x1, c01);
+            FloatVector v1 = FloatVector.broadcast(S, w[wt + 1]);
+            c10 = v1.fma(x0, c10);
+            c11 = v1.fma(x1, c11);
+            FloatVector v2 = FloatVector.broadcast(S, w[wt + 2]);
+            c20 = v2.fma(x0, c20);
+            c21 = v2.fma(x1, c21);
+            FloatVector v3 = FloatVector.broadcast(S, w[wt + 3]);
+            c30 = v3.fma(x0, c30);
+            c31 = v3.fma(x1, c31);
+            FloatVector v4 = FloatVector.broadcast(S, w[wt + 4]);
+            c40 = v4.fma(x0, c40);
+            c41 = v4.fma(x1, c41);
+            FloatVector v5 = FloatVector.broadcast(S, w[wt + 5]);
+            c50 = v5.fma(x0, c50);
+            c51 = v5.fma(x1, c51);
+            FloatVector v6 = FloatVector.broadcast(S, w[wt + 6]);
+            c60 = v6.fma(x0, c60);
+            c61 = v6.fma(x1, c61);
+            FloatVector v7 = FloatVector.broadcast(S, w[wt + 7]);
+            c70 = v7.fma(x0, c70);
+            c71 = v7.fma(x1, c71);
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + L);
+        c10.intoArray(out, oi + ldo);
+        c11.intoArray(out, oi + ldo + L);
+        c20.intoArray(out, oi + 2 * ldo);
+        c21.intoArray(out, oi + 2 * ldo + L);
+        c30.intoArray(out, oi + 3 * ldo);
+        c31.intoArray(out, oi + 3 * ldo + L);
+        c40.intoArray(out, oi + 4 * ldo);
+        c41.intoArray(out, oi + 4 * ldo + L);
+        c50.intoArray(out, oi + 5 * ldo);
+        c51.intoArray(out, oi + 5 * ldo + L);
+        c60.intoArray(out, oi + 6 * ldo);
+        c61.intoArray(out, oi + 6 * ldo + L);
+        c70.intoArray(out, oi + 7 * ldo);
+        c71.intoArray(out, oi + 7 * ldo + L);
     }
 
     /** Channels wo..wo+7 by one vector of positions, only {@code last}'s lanes unless {@code whole}. */

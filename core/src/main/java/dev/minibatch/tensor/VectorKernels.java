@@ -50,6 +50,13 @@ final class VectorKernels implements Kernels {
                 dwOff, ldw, accumulate);
     }
 
+    @Override
+    public void correlateWeightsRows(float[] in, int inOff, int[] rows, int width, float[] g, int gOff, int ldg,
+                                     int n, int span, float[] dw, int dwOff, int ldw, boolean accumulate) {
+        VectorCorrelationRows.correlateWeightsRows(in, inOff, rows, width, g, gOff, ldg, n, span, dw, dwOff, ldw,
+                accumulate);
+    }
+
     /**
      * Whole vectors of windows, their four corners gathered through {@code corners}; each pair is compared as
      * the plain kernel does, lane by lane, so the two give the same results. The windows past the last whole

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The image kernels in both kernel sets. The direct convolution's, {@link Kernels#correlate} and
  * {@link Kernels#correlateWeights}, against double-precision sums: sizes around the vector tiles (8 channels
  * by 3 vectors; 4 by 4), runs of positions with and without a last partial vector, offsets and leading
- * dimensions past the sizes. {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
+ * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets.
+ * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
  */
 class ImageKernelsTest {
     private static final List<Kernels> BOTH = List.of(new PlainKernels(), new VectorKernels());
@@ -28,7 +29,7 @@ class ImageKernelsTest {
     void correlateSumsEveryTapsRunOfTheInput() {
         for (Kernels kern : BOTH) {
             for (int n : new int[] {1, 7, 8, 9, 17}) {
-                for (int span : new int[] {1, 15, 16, 47, 48, 49, 100}) {
+                for (int span : new int[] {1, 15, 16, 47, 48, 49, 80, 100}) {
                     int[] taps = taps(7);
                     int ldw = n + 3;
                     int ldo = span + 2;
@@ -95,6 +96,56 @@ class ImageKernelsTest {
                 accumulate);
         assertArrayEquals(expected, dw, 1e-4f, kern.name() + " n=" + n + " k=" + k + " span=" + span + " images="
                 + images + " accumulate=" + accumulate);
+    }
+
+    @Test
+    void correlateWeightsRowsSumsEachRowsTapsOverThePositionsWithTheSameBitsInBothKernelSets() {
+        // Rows of 5 (the shifting tiles) and of 3 and 1; channels in pairs of vectors, one more vector, a partial
+        // one; spans that are and are not multiples of the tiles' steps; written or added to dw.
+        for (int width : new int[] {5, 3, 1}) {
+            for (int n : new int[] {1, 16, 32, 40, 64}) {
+                for (int span : new int[] {1, 4, 5, 17, 48}) {
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        checkRows(width, n, span, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkRows(int width, int n, int span, boolean accumulate) {
+        int[] rows = taps(3);
+        int ldg = n + 3;
+        int ldw = n + 2;
+        float[] in = randoms(IN_OFF + 60 + span + width);
+        float[] g = randoms(W_OFF + span * ldg);
+        int size = OUT_OFF + rows.length * width * ldw;
+        float[] dw = accumulate ? randoms(size) : filled(size);
+        float[] expected = dw.clone();
+        for (int r = 0; r < rows.length; r++) {
+            for (int j = 0; j < width; j++) {
+                for (int o = 0; o < n; o++) {
+                    int at = OUT_OFF + (r * width + j) * ldw + o;
+                    double sum = 0;
+                    for (int q = 0; q < span; q++) {
+                        sum += (double) in[IN_OFF + rows[r] + j + q] * g[W_OFF + q * ldg + o];
+                    }
+                    expected[at] = (float) ((accumulate ? dw[at] : 0) + sum);
+                }
+            }
+        }
+        String name = "width=" + width + " n=" + n + " span=" + span + " accumulate=" + accumulate;
+        float[][] results = new float[BOTH.size()][];
+        for (int i = 0; i < BOTH.size(); i++) {
+            results[i] = dw.clone();
+            BOTH.get(i).correlateWeightsRows(in, IN_OFF, rows, width, g, W_OFF, ldg, n, span, results[i], OUT_OFF,
+                    ldw, accumulate);
+            assertArrayEquals(expected, results[i], 1e-4f, BOTH.get(i).name() + " " + name);
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(Float.floatToRawIntBits(results[0][i]), Float.floatToRawIntBits(results[1][i]),
+                    name + ": the kernel sets differ at " + i);
+        }
     }
 
     @Test
