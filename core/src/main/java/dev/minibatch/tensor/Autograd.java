@@ -83,6 +83,7 @@ public final class Autograd {
             Autograd.Backward fn = t.releaseGradFn();
             if (g != null) {
                 fn.apply(g);
+                GradBuffers.give(g);
             }
         }
     }

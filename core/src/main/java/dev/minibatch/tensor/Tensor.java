@@ -431,7 +431,7 @@ public final class Tensor {
         if (nodeGrad != null) {
             return new GradOut(nodeGrad, true);
         }
-        nodeGrad = new float[size];
+        nodeGrad = GradBuffers.take(size);
         return new GradOut(nodeGrad, false);
     }
 

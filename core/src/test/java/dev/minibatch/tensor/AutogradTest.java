@@ -26,6 +26,59 @@ class AutogradTest {
     }
 
     @Test
+    void aPassGivesTheSameGradientsWithThePreviousPassesBuffers() {
+        // Interior gradients are recycled on their thread from one pass to the next, holding that pass's values:
+        // every op that writes a gradient in place must overwrite it. The second of two passes on one thread
+        // against the same pass alone on a new thread, bit for bit: convolutions (direct, and strided through
+        // col2im), max pooling, a linear layer, a matrix product, ReLU and a reshape.
+        float[][] reused = new float[1][];
+        Thread first = new Thread(() -> {
+            twoLayerPass(1);
+            reused[0] = twoLayerPass(2);
+        });
+        float[][] alone = new float[1][];
+        Thread fresh = new Thread(() -> alone[0] = twoLayerPass(2));
+        runAll(first, fresh);
+        assertArrayEquals(alone[0], reused[0]);
+    }
+
+    /** The gradients of every parameter of a small convolutional net, for a loss weighted by {@code seed}'s draw. */
+    private static float[] twoLayerPass(long seed) {
+        Generator g = new Generator(7);
+        Tensor x = Tensor.randn(g, 3, 2, 9, 9).requiresGrad(true);
+        Tensor w1 = Tensor.randn(g, 8, 2, 3, 3).requiresGrad(true);
+        Tensor w2 = Tensor.randn(g, 4, 8, 3, 3).requiresGrad(true);
+        Tensor w3 = Tensor.randn(g, 5, 16).requiresGrad(true);
+        Tensor m = Tensor.randn(g, 5, 6).requiresGrad(true);
+        int[] one = {1};
+        Tensor h = Tensor.conv2d(x, w1, null, one, one, one, 1).relu();
+        h = Tensor.maxPool2d(h, new int[] {2}, new int[] {2}, new int[] {0}, one, false);
+        h = Tensor.conv2d(h, w2, null, new int[] {2}, one, one, 1);
+        h = Tensor.linear(h.reshape(3, 16), w3, null).matmul(m);
+        h.mul(Tensor.randn(new Generator(seed), 3, 6)).sum().backward();
+        Tensor[] params = {x, w1, w2, w3, m};
+        float[] all = new float[0];
+        for (Tensor p : params) {
+            float[] v = p.grad().toFloatArray();
+            float[] joined = java.util.Arrays.copyOf(all, all.length + v.length);
+            System.arraycopy(v, 0, joined, all.length, v.length);
+            all = joined;
+        }
+        return all;
+    }
+
+    private static void runAll(Thread... threads) {
+        for (Thread t : threads) {
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void aLayersGradientsAccumulateAcrossBackwardCallsToo() {
         // Linear's backward writes into the gradients' storage: the second pass must add, not overwrite.
         Generator g = new Generator(3);
