@@ -136,10 +136,23 @@ public class Conv2d extends Module {
 
     /** The forward followed by a ReLU, as one op ({@link Fused#conv2dRelu}): for {@link Sequential}. */
     Tensor forwardRelu(Tensor x) {
-        return forward(x, true);
+        return forward(x, true, false);
+    }
+
+    /**
+     * The forward followed by a ReLU and a 2x2 max pooling of stride 2, as one op
+     * ({@link Fused#conv2dReluMaxPool2x2}), for {@link Sequential}; null where that op does not apply (an
+     * unbatched image, or an output smaller than 2x2), before the convolution has run.
+     */
+    Tensor forwardReluPool(Tensor x) {
+        return x.dim() == 4 ? forward(x, true, true) : null;
     }
 
     private Tensor forward(Tensor x, boolean relu) {
+        return forward(x, relu, false);
+    }
+
+    private Tensor forward(Tensor x, boolean relu, boolean pool) {
         if (x.dim() == 3 && x.size(0) == inChannels) {
             return forward(x.unsqueeze(0), relu).squeeze(0);
         }
@@ -151,6 +164,9 @@ public class Conv2d extends Module {
             x = Tensor.pad(x, 0, extraPadding[1], 0, extraPadding[0]);
         }
         try {
+            if (pool) {
+                return Fused.conv2dReluMaxPool2x2(x, weight, bias, stride, padding, dilation, groups);
+            }
             return relu ? Fused.conv2dRelu(x, weight, bias, stride, padding, dilation, groups)
                     : Tensor.conv2d(x, weight, bias, stride, padding, dilation, groups);
         } catch (IllegalArgumentException e) {

@@ -48,6 +48,8 @@ final class Convolution {
     private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
     /** Each thread's output or output gradient: of one image on the padded grid or transposed, [P, O]; or a run's. */
     private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
+    /** Each thread's image of a convolution's output, for the pooling fused after it. */
+    private static final ThreadLocal<float[]> IMAGE = Scratch.perThread();
     /** The output gradient through the ReLU, on the thread that runs the backward. */
     private static final ThreadLocal<float[]> MASKED_GRAD = Scratch.perThread();
     /** The weight gradient's sums per chunk, on the thread that runs the backward. */
@@ -63,23 +65,59 @@ final class Convolution {
      */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                          int groups, boolean relu) {
+        Geometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Window2d win = geo.win;
+        float[] xv = x.requireFloat("conv2d");
+        float[] wv = weight.requireFloat("conv2d");
+        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
+        float[] out = new float[geo.n * geo.o * win.planeOut()];
+        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
+        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out, s * geo.o * win.planeOut(), relu));
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
+                g -> backward(g, relu ? out : null, null, geo, xv, wv, x.gradOut(), weight.gradOut(),
+                        bias == null ? null : bias.gradOut()), inputs);
+    }
+
+    /**
+     * {@code maxPool2d(relu(conv2d(...)), 2)}: each image's output is computed into this thread's scratch and
+     * pooled there, so that neither the convolution's output nor its gradient is ever stored whole (allocating
+     * them cost the anchor CNN's calling thread 4.8 MB of zeroing a step); the backward lays the pooled
+     * gradient onto the scratch where the ReLU's mask left it. The same values and gradients as the three ops.
+     * Null when the output is smaller than 2x2, where the pooling would be refused.
+     */
+    static Tensor conv2dReluPool2x2(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                    int[] dilation, int groups) {
+        Geometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Window2d win = geo.win;
+        if (win.oh() < 2 || win.ow() < 2) {
+            return null;
+        }
+        float[] xv = x.requireFloat("conv2d");
+        float[] wv = weight.requireFloat("conv2d");
+        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
+        ReluPool2x2 pool = ReluPool2x2.of(geo.n, geo.o, win);
+        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
+        Parallel.forEach(geo.n, s -> {
+            float[] image = Scratch.floats(IMAGE, geo.o * win.planeOut());
+            geo.forward(xv, wT, bv, s, image, 0, true);
+            pool.pool(image, s, win.ow());
+        });
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Autograd.record(new Tensor(pool.values(), new int[] {geo.n, geo.o, win.oh() / 2, win.ow() / 2}),
+                g -> backward(g, null, pool, geo, xv, wv, x.gradOut(), weight.gradOut(),
+                        bias == null ? null : bias.gradOut()), inputs);
+    }
+
+    private static Geometry geometry(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                     int[] dilation, int groups) {
         int[] sx = x.shapeRef();
         int[] sw = weight.shapeRef();
         checkShapes(sx, sw, bias, groups);
         Window2d win = Window2d.of("conv2d", sx[2], sx[3], new int[] {sw[2], sw[3]},
                 Window2d.pair("conv2d", "stride", stride), Window2d.pair("conv2d", "padding", padding),
                 Window2d.pair("conv2d", "dilation", dilation), false);
-        Geometry geo = new Geometry(sx[0], sx[1], sw[0], groups, win);
-        float[] xv = x.requireFloat("conv2d");
-        float[] wv = weight.requireFloat("conv2d");
-        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
-        float[] out = new float[geo.n * geo.o * win.planeOut()];
-        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
-        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out, relu));
-        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
-                g -> backward(g, relu ? out : null, geo, xv, wv, x.gradOut(), weight.gradOut(),
-                        bias == null ? null : bias.gradOut()), inputs);
+        return new Geometry(sx[0], sx[1], sw[0], groups, win);
     }
 
     /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
@@ -108,10 +146,11 @@ final class Convolution {
 
     /**
      * With {@code reluOut}, the fused ReLU's output, each chunk of images first masks its share of the output
-     * gradient into a scratch array; it is then read by that chunk alone.
+     * gradient into a scratch array; with {@code pool}, it lays the pooled gradient there. It is then read by
+     * that chunk alone.
      */
-    private static void backward(float[] gradOut, float[] reluOut, Geometry geo, float[] xv, float[] wv,
-                                 Tensor.GradOut gx, Tensor.GradOut gw, Tensor.GradOut gb) {
+    private static void backward(float[] gradOut, float[] reluOut, ReluPool2x2 pool, Geometry geo, float[] xv,
+                                 float[] wv, Tensor.GradOut gx, Tensor.GradOut gw, Tensor.GradOut gb) {
         int chunks = Math.min(geo.n, MAX_CHUNKS);
         int perChunk = (geo.n + chunks - 1) / chunks;
         int used = (geo.n + perChunk - 1) / perChunk;
@@ -119,13 +158,15 @@ final class Convolution {
         float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
         double[] biasPartial = gb == null ? null : new double[used * geo.o];
         float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
-        float[] g = reluOut == null ? gradOut : Scratch.floats(MASKED_GRAD, gradOut.length);
+        int image = geo.o * geo.win.planeOut();
+        float[] g = reluOut == null && pool == null ? gradOut : Scratch.floats(MASKED_GRAD, geo.n * image);
         Parallel.forEach(used, chunk -> {
             int from = chunk * perChunk;
             int end = Math.min(geo.n, from + perChunk);
             if (reluOut != null) {
-                int image = geo.o * geo.win.planeOut();
                 Kernels.get().reluBackward(reluOut, gradOut, g, from * image, (end - from) * image);
+            } else if (pool != null) {
+                pool.scatter(gradOut, g, from, end, image);
             }
             if (partial != null) {
                 if (geo.directWeights) {
@@ -290,11 +331,12 @@ final class Convolution {
         }
 
         /**
-         * Image s's output [O, P], bias (and ReLU) included: for stride 1, per group on the padded grid, Wᵀ's columns
-         * broadcast against runs of the padded image; otherwise per group outᵀ = colᵀ·Wᵀ [P, og], col read in
-         * place from the padded image (unrolling it, and packing W for each image, cost more than the transpose).
+         * Image s's output [O, P] at {@code out[at..]}, bias (and ReLU) included: for stride 1, per group on the
+         * padded grid, Wᵀ's columns broadcast against runs of the padded image; otherwise per group
+         * outᵀ = colᵀ·Wᵀ [P, og], col read in place from the padded image (unrolling it, and packing W for each
+         * image, cost more than the transpose).
          */
-        void forward(float[] x, float[] wT, float[] b, int s, float[] out, boolean relu) {
+        void forward(float[] x, float[] wT, float[] b, int s, float[] out, int at, boolean relu) {
             float[] padded = pad(x, s);
             int p = win.planeOut();
             if (direct) {
@@ -303,18 +345,18 @@ final class Convolution {
                     Kernels.get().correlate(padded, gr * cg * offsets.paddedPlane(), offsets.taps(), wT, gr * og, o,
                             og, span, grid, gr * og * span, span);
                 }
-                PaddedGrid.take(grid, o, span, offsets.rowStride(), win.oh(), win.ow(), out, s * o * p, false);
+                PaddedGrid.take(grid, o, span, offsets.rowStride(), win.oh(), win.ow(), out, at, false);
             } else {
                 float[] outT = Scratch.floats(ROWS, p * o);
                 for (int gr = 0; gr < groups; gr++) {
                     Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
                             offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
                 }
-                fromRows(outT, groups, og, p, out, s * o * p, false);
+                fromRows(outT, groups, og, p, out, at, false);
             }
             for (int ch = 0; ch < o; ch++) {
                 float bias = b == null ? 0f : b[ch];
-                int i = (s * o + ch) * p;
+                int i = at + ch * p;
                 int end = i + p;
                 if (relu) {
                     for (; i < end; i++) {

@@ -24,6 +24,18 @@ public final class Fused {
     }
 
     /**
+     * {@code maxPool2d(relu(conv2d(x, weight, bias, ...)), 2)}: a {@code Conv2d}, a {@code ReLU} and a
+     * {@code MaxPool2d(2)}, with {@link Tensor#conv2d}'s arguments. Each image's convolution is pooled while it
+     * is in cache, and neither the convolution's output nor its gradient is stored whole. The same values and
+     * gradients as the three ops; null where the convolution's output is smaller than 2x2 (the pooling would
+     * refuse it).
+     */
+    public static Tensor conv2dReluMaxPool2x2(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                             int[] dilation, int groups) {
+        return Convolution.conv2dReluPool2x2(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
      * The mean over the batch of the cross entropy of {@code logits} [n, classes] against the int32 class
      * indices {@code target} [n]: {@code nllLoss(logSoftmax(logits, 1), target)}. The forward pass also
      * computes the gradient, {@code (softmax(logits) - onehot(target)) / n}, from the same exponentials;

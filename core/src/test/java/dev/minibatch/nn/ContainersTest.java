@@ -37,6 +37,23 @@ class ContainersTest {
     }
 
     @Test
+    void sequentialFusesConv2dReluAndMaxPoolWithTheSameValuesAndGradients() {
+        Minibatch.manualSeed(6);
+        // Fused: a 2x2 pooling of stride 2 after a convolution and its ReLU, on odd sizes (31x35: the last row and
+        // column are in no window), strided; not fused: a pooling of stride 1, or a convolution output under 2x2.
+        Sequential model = new Sequential(new Conv2d(3, 8, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Conv2d(8, 6, 3, 2, 1), new ReLU(), new MaxPool2d(2, 2), new Conv2d(6, 4, 1), new ReLU(),
+                new MaxPool2d(2, 1), new Conv2d(4, 2, 1), new ReLU(), new MaxPool2d(2));
+        assertFusedIsComposed(model, Tensor.randn(2, 3, 30, 34));
+        assertFusedIsComposed(model, Tensor.randn(2, 3, 31, 35));
+        Sequential tiny = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new MaxPool2d(2));
+        var e = assertThrows(IllegalArgumentException.class, () -> tiny.forward(Tensor.randn(1, 1, 3, 3)));
+        var composed = assertThrows(IllegalArgumentException.class,
+                () -> tiny.get(2).forward(tiny.get(1).forward(tiny.get(0).forward(Tensor.randn(1, 1, 3, 3)))));
+        assertEquals(composed.getMessage(), e.getMessage(), "a 1x1 output is refused by the pooling, as unfused");
+    }
+
+    @Test
     void sequentialFusesConv2dAndReluWithTheSameValuesAndGradients() {
         Minibatch.manualSeed(5);
         // A strided layer, and padding='same' with an even kernel (its extra row and column padded first).

@@ -2,6 +2,7 @@ package dev.minibatch.tensor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minibatch.Fixtures;
+import dev.minibatch.GradCheck;
 import dev.minibatch.nn.Functional;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,82 @@ class FusedTest {
                 }
             }
         }
+    }
+
+    @Test
+    void conv2dReluMaxPool2x2GivesTheSameBitsAsTheThreeOps() {
+        Generator g = new Generator(8);
+        // Odd output sizes (the last row or column is in no window), groups, a NaN in the input, windows whose
+        // ReLU outputs are all zero (the input shifted down), and upstream gradients with -0 and a NaN.
+        Tensor xv = Tensor.randn(g, 3, 4, 9, 8).sub(0.7f);
+        float[] withNaN = xv.toFloatArray();
+        withNaN[17] = Float.NaN;
+        xv = Tensor.of(withNaN, xv.shape());
+        Tensor bv = Tensor.randn(g, 6);
+        for (int groups : new int[] {1, 2}) {
+            Tensor wv = Tensor.randn(g, 6, 4 / groups, 3, 3);
+            for (int stride : new int[] {1, 2}) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    Tensor[] fused = leaves(xv, wv, bv);
+                    Tensor[] composed = leaves(xv, wv, bv);
+                    if (!withBias) {
+                        fused[2] = null;
+                        composed[2] = null;
+                    }
+                    String what = "groups " + groups + ", stride " + stride + ", bias " + withBias;
+                    Tensor y1 = fusedPool(fused, stride, groups);
+                    Tensor y2 = composedPool(composed, stride, groups);
+                    assertArrayEquals(y2.shape(), y1.shape(), "shape, " + what);
+                    assertArrayEquals(y2.toFloatArray(), y1.toFloatArray(), "values, " + what);
+                    float[] up = Tensor.randn(g, y1.shape()).toFloatArray();
+                    up[0] = -0f;
+                    up[up.length - 1] = Float.NaN;
+                    Tensor upstream = Tensor.of(up, y1.shape());
+                    y1.backward(upstream);
+                    y2.backward(upstream);
+                    // A second pass adds to the first's gradients.
+                    fusedPool(fused, stride, groups).backward(upstream);
+                    composedPool(composed, stride, groups).backward(upstream);
+                    for (int i = 0; i < (withBias ? 3 : 2); i++) {
+                        assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
+                                "gradient of input " + i + ", " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Tensor fusedPool(Tensor[] xwb, int stride, int groups) {
+        int[] one = {1};
+        return Fused.conv2dReluMaxPool2x2(xwb[0], xwb[1], xwb[2], new int[] {stride}, one, one, groups);
+    }
+
+    private static Tensor composedPool(Tensor[] xwb, int stride, int groups) {
+        int[] one = {1};
+        int[] two = {2};
+        Tensor y = Tensor.conv2d(xwb[0], xwb[1], xwb[2], new int[] {stride}, one, one, groups).relu();
+        return Tensor.maxPool2d(y, two, two, new int[] {0}, one, false);
+    }
+
+    @Test
+    void conv2dReluMaxPool2x2GradientsMatchFiniteDifferences() {
+        Generator g = new Generator(9);
+        int[] one = {1};
+        GradCheck.check("conv2dReluMaxPool2x2", t -> Fused.conv2dReluMaxPool2x2(t[0], t[1], t[2], one, one, one, 1),
+                Tensor.randn(g, 2, 3, 5, 6), Tensor.randn(g, 4, 3, 3, 3), Tensor.randn(g, 4));
+        GradCheck.check("conv2dReluMaxPool2x2, stride 2, groups 2, no bias",
+                t -> Fused.conv2dReluMaxPool2x2(t[0], t[1], null, new int[] {2}, one, one, 2),
+                Tensor.randn(g, 1, 4, 9, 8), Tensor.randn(g, 6, 2, 3, 3));
+    }
+
+    @Test
+    void conv2dReluMaxPool2x2IsNullWhereTheOutputIsSmallerThanTwoByTwo() {
+        Tensor x = Tensor.zeros(1, 1, 3, 5);
+        Tensor w = Tensor.zeros(2, 1, 3, 3);
+        int[] one = {1};
+        assertNull(Fused.conv2dReluMaxPool2x2(x, w, null, one, new int[] {0}, one, 1), "a 1x3 output");
+        assertArrayEquals(new int[] {1, 2, 1, 2},
+                Fused.conv2dReluMaxPool2x2(x, w, null, one, one, one, 1).shape(), "a 3x5 output, padded");
     }
 
     @Test
