@@ -1,16 +1,14 @@
 package dev.minibatch.tensor;
 
-import java.util.Arrays;
-
 /**
  * 2-D convolution, one image at a time. With stride 1 it is computed directly on the zero-padded image's grid
  * ({@link PaddedGrid}, {@link Kernels#correlate}): the output, and the input gradient as a convolution of
  * the padded output gradient with the kernel flipped; the weight gradient too ({@link
- * Kernels#correlateWeights}) unless groups have {@link #ROWS_WEIGHT_GRAD_CHANNELS} output channels or more.
- * Otherwise, as matrix products on the unrolled image col [k, P] ({@link Im2col}), read in place from the
- * padded image by {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ} and {@code dWᵀ = col·gᵀ},
- * with the output and its gradient transposed to and from [P, O]; and {@code dcol = Wᵀ·g} on
- * {@link Kernels#gemm}, folded back onto the image.
+ * Kernels#correlateWeights}, or {@link Kernels#correlateWeightsRows} for rows of five taps). Otherwise, as
+ * matrix products on the unrolled image col [k, P] ({@link Im2col}), read in place from the padded image by
+ * {@link Kernels#gemmUnrolled}: per group {@code outᵀ = colᵀ·Wᵀ} and {@code dWᵀ = col·gᵀ}, with the output
+ * and its gradient transposed to and from [P, O]; and {@code dcol = Wᵀ·g} on {@link Kernels#gemm}, folded
+ * back onto the image. Each image's share is {@link ConvGeometry}'s; this class runs them and records the op.
  *
  * <p>Images are shared among {@link Parallel}'s threads, each padding into its own scratch (a few KB that
  * stay in cache, where the whole batch's columns took tens of MB per layer). Each image's output and
@@ -21,33 +19,6 @@ import java.util.Arrays;
 final class Convolution {
     /** The most chunks a batch is cut into for the weight gradient: enough to keep a few threads busy. */
     private static final int MAX_CHUNKS = 8;
-    /** The most floats of padded images and output gradients a thread gathers for one weight-gradient call. */
-    private static final int RUN_FLOATS = 1 << 18;
-    /**
-     * The fewest input channels per group for the input gradient as a convolution: they are its output
-     * channels, which the vector kernel's tiles take 8 at a time, one alone in a single chain of multiply-adds
-     * (with one channel, an image's first layer, the unrolled product used before ran several times slower
-     * than col2im).
-     */
-    private static final int MIN_DIRECT_CHANNELS = 8;
-    /**
-     * From this many output channels per group, the weight gradient of a stride-1 convolution stays the
-     * product {@code dWᵀ = col·gᵀ} with the channels across the lanes: they fill whole vectors, where the
-     * direct kernel's grid computes, and wastes, the padding columns (2 of every 16 positions in the anchor's
-     * second layer, 32 channels, where the product still made the whole step about 8% faster).
-     */
-    private static final int ROWS_WEIGHT_GRAD_CHANNELS = 32;
-    /**
-     * The kernel width whose weight gradient, from {@link #ROWS_WEIGHT_GRAD_CHANNELS} channels, goes through
-     * {@link Kernels#correlateWeightsRows}: its vector tiles shift a row of five taps' inputs in registers.
-     */
-    private static final int ROW_TAPS = 5;
-    /** Each thread's zero-padded image (a run of them for the weight gradient), or output gradient. */
-    private static final ThreadLocal<float[]> COL = Scratch.perThread();
-    /** Each thread's gradient of its unrolled image, for strides other than 1. */
-    private static final ThreadLocal<float[]> GRAD_COL = Scratch.perThread();
-    /** Each thread's output or output gradient: of one image on the padded grid or transposed, [P, O]; or a run's. */
-    private static final ThreadLocal<float[]> ROWS = Scratch.perThread();
     /** Each thread's image of a convolution's output, for the pooling fused after it. */
     private static final ThreadLocal<float[]> IMAGE = Scratch.perThread();
     /** The output gradient through the ReLU, on the thread that runs the backward. */
@@ -65,16 +36,16 @@ final class Convolution {
      */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                          int groups, boolean relu) {
-        Geometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
-        Window2d win = geo.win;
+        ConvGeometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Window2d win = geo.win();
         float[] xv = x.requireFloat("conv2d");
         float[] wv = weight.requireFloat("conv2d");
         float[] bv = bias == null ? null : bias.requireFloat("conv2d");
-        float[] out = new float[geo.n * geo.o * win.planeOut()];
-        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
-        Parallel.forEach(geo.n, s -> geo.forward(xv, wT, bv, s, out, s * geo.o * win.planeOut(), relu));
+        float[] out = new float[geo.n() * geo.o() * win.planeOut()];
+        float[] wT = ConvGeometry.transpose(wv, 0, geo.o(), geo.k(), new float[geo.o() * geo.k()]);
+        Parallel.forEach(geo.n(), s -> geo.forward(xv, wT, bv, s, out, s * geo.o() * win.planeOut(), relu));
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {geo.n, geo.o, win.oh(), win.ow()}),
+        return Autograd.record(new Tensor(out, new int[] {geo.n(), geo.o(), win.oh(), win.ow()}),
                 g -> backward(g, relu ? out : null, null, geo, xv, wv, x.gradOut(), weight.gradOut(),
                         bias == null ? null : bias.gradOut()), inputs);
     }
@@ -88,28 +59,28 @@ final class Convolution {
      */
     static Tensor conv2dReluPool2x2(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                     int[] dilation, int groups) {
-        Geometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
-        Window2d win = geo.win;
+        ConvGeometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Window2d win = geo.win();
         if (win.oh() < 2 || win.ow() < 2) {
             return null;
         }
         float[] xv = x.requireFloat("conv2d");
         float[] wv = weight.requireFloat("conv2d");
         float[] bv = bias == null ? null : bias.requireFloat("conv2d");
-        ReluPool2x2 pool = ReluPool2x2.of(geo.n, geo.o, win);
-        float[] wT = transpose(wv, 0, geo.o, geo.k, new float[geo.o * geo.k]);
-        Parallel.forEach(geo.n, s -> {
-            float[] image = Scratch.floats(IMAGE, geo.o * win.planeOut());
+        ReluPool2x2 pool = ReluPool2x2.of(geo.n(), geo.o(), win);
+        float[] wT = ConvGeometry.transpose(wv, 0, geo.o(), geo.k(), new float[geo.o() * geo.k()]);
+        Parallel.forEach(geo.n(), s -> {
+            float[] image = Scratch.floats(IMAGE, geo.o() * win.planeOut());
             geo.forward(xv, wT, bv, s, image, 0, true);
             pool.pool(image, s, win.ow());
         });
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(pool.values(), new int[] {geo.n, geo.o, win.oh() / 2, win.ow() / 2}),
+        return Autograd.record(new Tensor(pool.values(), new int[] {geo.n(), geo.o(), win.oh() / 2, win.ow() / 2}),
                 g -> backward(g, null, pool, geo, xv, wv, x.gradOut(), weight.gradOut(),
                         bias == null ? null : bias.gradOut()), inputs);
     }
 
-    private static Geometry geometry(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+    private static ConvGeometry geometry(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                      int[] dilation, int groups) {
         int[] sx = x.shapeRef();
         int[] sw = weight.shapeRef();
@@ -117,31 +88,7 @@ final class Convolution {
         Window2d win = Window2d.of("conv2d", sx[2], sx[3], new int[] {sw[2], sw[3]},
                 Window2d.pair("conv2d", "stride", stride), Window2d.pair("conv2d", "padding", padding),
                 Window2d.pair("conv2d", "dilation", dilation), false);
-        return new Geometry(sx[0], sx[1], sw[0], groups, win);
-    }
-
-    /** The [rows, cols] matrix at {@code m[from..]} transposed into {@code t} as [cols, rows]; returns t. */
-    private static float[] transpose(float[] m, int from, int rows, int cols, float[] t) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0, at = from + r * cols; c < cols; c++) {
-                t[c * rows + r] = m[at + c];
-            }
-        }
-        return t;
-    }
-
-    /**
-     * Writes (or adds) per-group rows [groups][p][per] into an image's planes [groups·per, p] at
-     * {@code to[at..]}: the transpose of each group's block.
-     */
-    private static void fromRows(float[] rows, int groups, int per, int p, float[] to, int at, boolean accumulate) {
-        for (int ch = 0; ch < groups * per; ch++) {
-            int from = ch / per * p * per + ch % per;
-            for (int i = 0, dst = at + ch * p; i < p; i++) {
-                float v = rows[from + i * per];
-                to[dst + i] = accumulate ? to[dst + i] + v : v;
-            }
-        }
+        return new ConvGeometry(sx[0], sx[1], sw[0], groups, win);
     }
 
     /**
@@ -149,27 +96,27 @@ final class Convolution {
      * gradient into a scratch array; with {@code pool}, it lays the pooled gradient there. It is then read by
      * that chunk alone.
      */
-    private static void backward(float[] gradOut, float[] reluOut, ReluPool2x2 pool, Geometry geo, float[] xv,
+    private static void backward(float[] gradOut, float[] reluOut, ReluPool2x2 pool, ConvGeometry geo, float[] xv,
                                  float[] wv, Tensor.GradOut gx, Tensor.GradOut gw, Tensor.GradOut gb) {
-        int chunks = Math.min(geo.n, MAX_CHUNKS);
-        int perChunk = (geo.n + chunks - 1) / chunks;
-        int used = (geo.n + perChunk - 1) / perChunk;
-        int wSize = geo.o * geo.k;
+        int chunks = Math.min(geo.n(), MAX_CHUNKS);
+        int perChunk = (geo.n() + chunks - 1) / chunks;
+        int used = (geo.n() + perChunk - 1) / perChunk;
+        int wSize = geo.o() * geo.k();
         float[] partial = gw == null ? null : Scratch.floats(PARTIAL, used * wSize);
-        double[] biasPartial = gb == null ? null : new double[used * geo.o];
+        double[] biasPartial = gb == null ? null : new double[used * geo.o()];
         float[] wFlip = gx != null && geo.back() != null ? geo.flipped(wv) : null;
-        int image = geo.o * geo.win.planeOut();
-        float[] g = reluOut == null && pool == null ? gradOut : Scratch.floats(MASKED_GRAD, geo.n * image);
+        int image = geo.o() * geo.win().planeOut();
+        float[] g = reluOut == null && pool == null ? gradOut : Scratch.floats(MASKED_GRAD, geo.n() * image);
         Parallel.forEach(used, chunk -> {
             int from = chunk * perChunk;
-            int end = Math.min(geo.n, from + perChunk);
+            int end = Math.min(geo.n(), from + perChunk);
             if (reluOut != null) {
                 Kernels.get().reluBackward(reluOut, gradOut, g, from * image, (end - from) * image);
             } else if (pool != null) {
                 pool.scatter(gradOut, g, from, end, image);
             }
             if (partial != null) {
-                if (geo.directWeights) {
+                if (geo.directWeights()) {
                     geo.weightGradDirect(g, xv, from, end, partial, chunk * wSize);
                 } else {
                     for (int s = from; s < end; s++) {
@@ -179,7 +126,7 @@ final class Convolution {
             }
             for (int s = from; s < end; s++) {
                 if (biasPartial != null) {
-                    geo.biasGrad(g, s, biasPartial, chunk * geo.o);
+                    geo.biasGrad(g, s, biasPartial, chunk * geo.o());
                 }
                 if (gx != null) {
                     if (wFlip != null) {
@@ -195,10 +142,10 @@ final class Convolution {
         }
         if (gb != null) {
             float[] out = gb.array();
-            for (int ch = 0; ch < geo.o; ch++) {
+            for (int ch = 0; ch < geo.o(); ch++) {
                 double sum = 0;
                 for (int c = 0; c < used; c++) {
-                    sum += biasPartial[c * geo.o + ch];
+                    sum += biasPartial[c * geo.o() + ch];
                 }
                 out[ch] = gb.accumulate() ? out[ch] + (float) sum : (float) sum;
             }
@@ -209,25 +156,25 @@ final class Convolution {
      * Adds the chunks' sums, in chunk order, then writes (or adds) their total, laid out per group as
      * dWᵀ [k, og], transposed into the gradient [O, k].
      */
-    private static void sumChunks(float[] partial, int chunks, Geometry geo, Tensor.GradOut gw) {
-        int size = geo.o * geo.k;
+    private static void sumChunks(float[] partial, int chunks, ConvGeometry geo, Tensor.GradOut gw) {
+        int size = geo.o() * geo.k();
         for (int c = 1; c < chunks; c++) {
             Kernels.get().axpy(size, 1f, partial, c * size, partial, 0);
         }
         float[] out = gw.array();
         boolean accumulate = gw.accumulate();
-        if (geo.directWeights) {
+        if (geo.directWeights()) {
             for (int i = 0; i < size; i++) {
                 out[i] = accumulate ? out[i] + partial[i] : partial[i];
             }
             return;
         }
-        for (int gr = 0; gr < geo.groups; gr++) {
-            int from = gr * geo.k * geo.og;
-            for (int oc = 0; oc < geo.og; oc++) {
-                int row = (gr * geo.og + oc) * geo.k;
-                for (int t = 0; t < geo.k; t++) {
-                    float v = partial[from + t * geo.og + oc];
+        for (int gr = 0; gr < geo.groups(); gr++) {
+            int from = gr * geo.k() * geo.og();
+            for (int oc = 0; oc < geo.og(); oc++) {
+                int row = (gr * geo.og() + oc) * geo.k();
+                for (int t = 0; t < geo.k(); t++) {
+                    float v = partial[from + t * geo.og() + oc];
                     out[row + t] = accumulate ? out[row + t] + v : v;
                 }
             }
@@ -251,234 +198,6 @@ final class Convolution {
         if (bias != null && (bias.dim() != 1 || bias.size(0) != sw[0])) {
             throw new IllegalArgumentException("conv2d: bias of shape " + Shapes.str(bias.shapeRef())
                     + " does not fit a weight of shape " + Shapes.str(sw) + " (expected [" + sw[0] + "])");
-        }
-    }
-
-    /**
-     * A convolution's sizes: n images of c channels, o output channels in groups, k = c/groups·kH·kW; a
-     * group's unrolled image as offsets into the padded image; where the stride is 1 and groups have at least
-     * {@link #MIN_DIRECT_CHANNELS} input channels, the window of the input gradient's convolution over the
-     * output gradient ({@link #transposed}) and its offsets; whether the forward, and the weight gradient, are
-     * direct; and the span of an output plane on the padded grid.
-     */
-    private record Geometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
-                            Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets, boolean direct,
-                            boolean directWeights, int[] weightRows, int span) {
-        Geometry(int n, int c, int o, int groups, Window2d win) {
-            this(n, c, o, groups, win, c / groups < MIN_DIRECT_CHANNELS ? null : transposed(win), o / groups,
-                    win.sh() == 1 && win.sw() == 1);
-        }
-
-        private Geometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og, boolean direct) {
-            this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
-                    Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og),
-                    direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS, weightRows(win, og, c / groups),
-                    PaddedGrid.span(win));
-        }
-
-        /**
-         * Where each kernel row of the unrolled image starts, if the weight gradient goes through
-         * {@link Kernels#correlateWeightsRows}: stride 1, groups of at least {@link #ROWS_WEIGHT_GRAD_CHANNELS}
-         * output channels, rows of {@link #ROW_TAPS} taps one column apart. Null otherwise.
-         */
-        private static int[] weightRows(Window2d win, int og, int cg) {
-            if (win.sh() != 1 || win.sw() != 1 || og < ROWS_WEIGHT_GRAD_CHANNELS || win.kw() != ROW_TAPS
-                    || win.dw() != 1) {
-                return null;
-            }
-            return Im2col.Offsets.of(win, cg).rowStarts(ROW_TAPS);
-        }
-
-        /**
-         * With stride 1, the input gradient is a convolution of the output gradient, padded by
-         * {@code (k-1)·d - p}, with the kernel flipped: its window, over [oh, ow] and giving [h, w]; or
-         * null for other strides, or a padding past that, which go through col2im (as do narrow groups).
-         */
-        private static Window2d transposed(Window2d win) {
-            int qh = (win.kh() - 1) * win.dh() - win.ph();
-            int qw = (win.kw() - 1) * win.dw() - win.pw();
-            if (win.sh() != 1 || win.sw() != 1 || qh < 0 || qw < 0) {
-                return null;
-            }
-            return Window2d.of("conv2d", win.oh(), win.ow(), new int[] {win.kh(), win.kw()}, new int[] {1, 1},
-                    new int[] {qh, qw}, new int[] {win.dh(), win.dw()}, false);
-        }
-
-        /**
-         * The weight as the input gradient's convolution reads it, per group [og·kH·kW, cg]: row
-         * (oc, ky, kx) holds W[oc, ·, kH-1-ky, kW-1-kx].
-         */
-        float[] flipped(float[] w) {
-            int taps = win.kh() * win.kw();
-            float[] f = new float[o * k];
-            for (int oc = 0; oc < o; oc++) {
-                int group = oc / og * og * taps * cg;
-                for (int cc = 0; cc < cg; cc++) {
-                    for (int t = 0; t < taps; t++) {
-                        int row = oc % og * taps + taps - 1 - t;
-                        f[group + row * cg + cc] = w[(oc * cg + cc) * taps + t];
-                    }
-                }
-            }
-            return f;
-        }
-
-        /** This thread's scratch, holding image s zero-padded. */
-        float[] pad(float[] x, int s) {
-            float[] padded = Scratch.floats(COL, offsets.size(c));
-            Im2col.pad(x, s * c * win.planeIn(), c, win, padded, 0);
-            return padded;
-        }
-
-        /**
-         * Image s's output [O, P] at {@code out[at..]}, bias (and ReLU) included: for stride 1, per group on the
-         * padded grid, Wᵀ's columns broadcast against runs of the padded image; otherwise per group
-         * outᵀ = colᵀ·Wᵀ [P, og], col read in place from the padded image (unrolling it, and packing W for each
-         * image, cost more than the transpose).
-         */
-        void forward(float[] x, float[] wT, float[] b, int s, float[] out, int at, boolean relu) {
-            float[] padded = pad(x, s);
-            int p = win.planeOut();
-            if (direct) {
-                float[] grid = Scratch.floats(ROWS, o * span);
-                for (int gr = 0; gr < groups; gr++) {
-                    Kernels.get().correlate(padded, gr * cg * offsets.paddedPlane(), offsets.taps(), wT, gr * og, o,
-                            og, span, grid, gr * og * span, span);
-                }
-                PaddedGrid.take(grid, o, span, offsets.rowStride(), win.oh(), win.ow(), out, at, false);
-            } else {
-                float[] outT = Scratch.floats(ROWS, p * o);
-                for (int gr = 0; gr < groups; gr++) {
-                    Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),
-                            offsets.taps(), wT, gr * og, o, og, outT, gr * p * og, false);
-                }
-                fromRows(outT, groups, og, p, out, at, false);
-            }
-            for (int ch = 0; ch < o; ch++) {
-                float bias = b == null ? 0f : b[ch];
-                int i = at + ch * p;
-                int end = i + p;
-                if (relu) {
-                    for (; i < end; i++) {
-                        out[i] = Math.max(out[i] + bias, 0f);
-                    }
-                } else if (b != null) {
-                    for (; i < end; i++) {
-                        out[i] += bias;
-                    }
-                }
-            }
-        }
-
-        /**
-         * Adds (or writes, unless {@code accumulate}) image s's share of dW at {@code dwT[at..]}, per group
-         * as dWᵀ = col·gᵀ [k, og]: col is read in place from the padded image, as a tap's offset plus a
-         * window position's, where unrolling it cost a third of an epoch; gᵀ (P·O floats, not P·k) is copied.
-         */
-        void weightGrad(float[] g, float[] x, int s, float[] dwT, int at, boolean accumulate) {
-            int p = win.planeOut();
-            float[] padded = pad(x, s);
-            if (weightRows != null) {
-                float[] gT = Scratch.floats(ROWS, span * o);
-                PaddedGrid.putTransposed(g, s * o * p, o, win, span, gT);
-                for (int gr = 0; gr < groups; gr++) {
-                    Kernels.get().correlateWeightsRows(padded, gr * cg * offsets.paddedPlane(), weightRows, win.kw(),
-                            gT, gr * og, o, og, span, dwT, at + gr * k * og, og, accumulate);
-                }
-                return;
-            }
-            float[] gT = transpose(g, s * o * p, o, p, Scratch.floats(ROWS, p * o));
-            for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.taps(),
-                        offsets.positions(), gT, gr * og, o, og, dwT, at + gr * k * og, accumulate);
-            }
-        }
-
-        /**
-         * Image s's input gradient for stride 1, as {@link #transposed}'s convolution of the padded output
-         * gradient with the {@link #flipped} weight, on its grid. It neither writes nor folds back a dcol of
-         * k·P floats per image.
-         */
-        void inputGradDirect(float[] g, float[] wFlip, int s, Tensor.GradOut gx) {
-            int padded = backOffsets.paddedPlane();
-            float[] gPad = Scratch.floats(COL, backOffsets.size(o));
-            Im2col.pad(g, s * o * win.planeOut(), o, back, gPad, 0);
-            int backSpan = PaddedGrid.span(back);
-            float[] grid = Scratch.floats(ROWS, c * backSpan);
-            for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().correlate(gPad, gr * og * padded, backOffsets.taps(), wFlip,
-                        gr * og * win.kh() * win.kw() * cg, cg, cg, backSpan, grid, gr * cg * backSpan, backSpan);
-            }
-            PaddedGrid.take(grid, c, backSpan, backOffsets.rowStride(), win.h(), win.w(), gx.array(),
-                    s * c * win.planeIn(), gx.accumulate());
-        }
-
-        /**
-         * Writes the share of images [from, end) of dW at {@code dw[at..]}, [O, k], for stride 1: per group
-         * and run of images, {@link Kernels#correlateWeights} of the output gradient laid on the padded grid
-         * against the padded images; a run's images are padded at once so that the kernel sums over all of
-         * them before it adds up its vectors' lanes.
-         */
-        void weightGradDirect(float[] g, float[] x, int from, int end, float[] dw, int at) {
-            int plane = offsets.paddedPlane();
-            int inImage = offsets.size(c);
-            int gImage = o * span;
-            int run = Math.max(1, RUN_FLOATS / (inImage + gImage));
-            for (int first = from; first < end; first += run) {
-                int images = Math.min(run, end - first);
-                float[] padded = Scratch.floats(COL, images * inImage);
-                float[] grid = Scratch.floats(ROWS, images * gImage);
-                for (int i = 0; i < images; i++) {
-                    Im2col.pad(x, (first + i) * c * win.planeIn(), c, win, padded, i * inImage);
-                    Arrays.fill(padded, i * inImage + c * plane, (i + 1) * inImage, 0f);
-                    PaddedGrid.put(g, (first + i) * o * win.planeOut(), o, win, span, grid, i * gImage);
-                }
-                for (int gr = 0; gr < groups; gr++) {
-                    Kernels.get().correlateWeights(grid, gr * og * span, span, gImage, og, padded, gr * cg * plane,
-                            inImage, offsets.taps(), span, images, dw, at + gr * og * k, k, first != from);
-                }
-            }
-        }
-
-        /**
-         * Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}, in four chains of
-         * additions: one chain waits on each addition's latency.
-         */
-        void biasGrad(float[] g, int s, double[] sums, int at) {
-            int p = win.planeOut();
-            for (int ch = 0; ch < o; ch++) {
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int i = (s * o + ch) * p;
-                int end = i + p;
-                for (; i + 3 < end; i += 4) {
-                    s0 += g[i];
-                    s1 += g[i + 1];
-                    s2 += g[i + 2];
-                    s3 += g[i + 3];
-                }
-                for (; i < end; i++) {
-                    s0 += g[i];
-                }
-                sums[at + ch] += (s0 + s1) + (s2 + s3);
-            }
-        }
-
-        /** Image s's input gradient: dcol = Wᵀ·g, folded back onto the image. */
-        void inputGrad(float[] g, float[] w, int s, Tensor.GradOut gx) {
-            int p = win.planeOut();
-            float[] dcol = Scratch.floats(GRAD_COL, c * win.kh() * win.kw() * p);
-            for (int gr = 0; gr < groups; gr++) {
-                Kernels.get().gemm(true, false, k, p, og, w, gr * og * k, g, (s * o + gr * og) * p, dcol, gr * k * p,
-                        false);
-            }
-            int from = s * c * win.planeIn();
-            if (!gx.accumulate()) {
-                Arrays.fill(gx.array(), from, from + c * win.planeIn(), 0f);
-            }
-            Im2col.col2im(dcol, c, win, gx.array(), from);
         }
     }
 }
