@@ -12,9 +12,12 @@ record ReluPool2x2(float[] values, int[] argmax, int[] corners) {
         int ph = win.oh() / 2;
         int pw = win.ow() / 2;
         int[] corners = new int[o * ph * pw];
-        for (int j = 0; j < corners.length; j++) {
-            int r = j % (ph * pw);
-            corners[j] = j / (ph * pw) * win.planeOut() + 2 * (r / pw) * win.ow() + 2 * (r % pw);
+        for (int plane = 0, j = 0; plane < o; plane++) {
+            for (int y = 0; y < ph; y++) {
+                for (int x = 0; x < pw; x++) {
+                    corners[j++] = plane * win.planeOut() + 2 * y * win.ow() + 2 * x;
+                }
+            }
         }
         return new ReluPool2x2(new float[n * corners.length], new int[n * corners.length], corners);
     }
