@@ -217,30 +217,9 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
         }
     }
 
-    /**
-     * Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}, in four chains of
-     * additions: one chain waits on each addition's latency.
-     */
+    /** Adds image s's sum of each output channel's gradient to {@code sums[at + channel]}. */
     void biasGrad(float[] g, int s, double[] sums, int at) {
-        int p = win.planeOut();
-        for (int ch = 0; ch < o; ch++) {
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            int i = (s * o + ch) * p;
-            int end = i + p;
-            for (; i + 3 < end; i += 4) {
-                s0 += g[i];
-                s1 += g[i + 1];
-                s2 += g[i + 2];
-                s3 += g[i + 3];
-            }
-            for (; i < end; i++) {
-                s0 += g[i];
-            }
-            sums[at + ch] += (s0 + s1) + (s2 + s3);
-        }
+        Kernels.get().sumPlanes(g, s * o * win.planeOut(), o, win.planeOut(), sums, at);
     }
 
     /** Image s's input gradient: dcol = Wᵀ·g, folded back onto the image. */

@@ -94,6 +94,13 @@ interface Kernels {
     /** {@code out = y > 0 ? g : 0} for the n values from {@code from}, with y the ReLU's output. */
     void reluBackward(float[] y, float[] g, float[] out, int from, int n);
 
+    /**
+     * Adds the sum of each of {@code planes} runs of {@code plane} values from {@code a[from]} to
+     * {@code sums[at + i]}: a convolution's bias gradient, per image and channel. Each run is summed in an order
+     * fixed by its length.
+     */
+    void sumPlanes(float[] a, int from, int planes, int plane, double[] sums, int at);
+
     /** Whether none of the first n values is NaN or infinite. */
     boolean allFinite(float[] a, int n);
 

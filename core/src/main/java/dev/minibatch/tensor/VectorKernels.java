@@ -207,6 +207,34 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * In two vectors of float partial sums, alternately, the last vector partial; then the two added, their
+     * lanes reduced, and the total added in double. Where the plain kernel's double chains took 5% of an anchor
+     * CNN step.
+     */
+    @Override
+    public void sumPlanes(float[] a, int from, int planes, int plane, double[] sums, int at) {
+        int whole = plane / L * L;
+        VectorMask<Float> tail = S.indexInRange(whole, plane);
+        for (int p = 0; p < planes; p++) {
+            int base = from + p * plane;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            int i = 0;
+            for (; i + 2 * L <= whole; i += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, a, base + i));
+                s1 = s1.add(FloatVector.fromArray(S, a, base + i + L));
+            }
+            if (i < whole) {
+                s0 = s0.add(FloatVector.fromArray(S, a, base + i));
+            }
+            if (whole < plane) {
+                s1 = s1.add(FloatVector.fromArray(S, a, base + whole, tail));
+            }
+            sums[at + p] += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+    }
+
     /** The plain kernel's test ({@link PlainKernels#nonFiniteBits}) on the bits of whole vectors, then its tail. */
     @Override
     public boolean allFinite(float[] a, int n) {

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The image kernels in both kernel sets. The direct convolution's, {@link Kernels#correlate} and
  * {@link Kernels#correlateWeights}, against double-precision sums: sizes around the vector tiles (8 channels
  * by 3 vectors; 4 by 4), runs of positions with and without a last partial vector, offsets and leading
- * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets.
+ * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets, and
+ * {@link Kernels#sumPlanes}.
  * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
  */
 class ImageKernelsTest {
@@ -145,6 +146,26 @@ class ImageKernelsTest {
         for (int i = 0; i < results[0].length; i++) {
             assertEquals(Float.floatToRawIntBits(results[0][i]), Float.floatToRawIntBits(results[1][i]),
                     name + ": the kernel sets differ at " + i);
+        }
+    }
+
+    @Test
+    void sumPlanesAddsEachPlanesSum() {
+        // Planes shorter than a vector, of whole vectors (one, two, three), and with a partial last one.
+        for (Kernels kern : BOTH) {
+            for (int plane : new int[] {1, 15, 16, 32, 48, 49, 196, 784}) {
+                int planes = 3;
+                float[] a = randoms(IN_OFF + planes * plane + 5);
+                double[] sums = {7, 0.5, -2, 4, 9};
+                double[] expected = sums.clone();
+                for (int p = 0; p < planes; p++) {
+                    for (int i = 0; i < plane; i++) {
+                        expected[1 + p] += a[IN_OFF + p * plane + i];
+                    }
+                }
+                kern.sumPlanes(a, IN_OFF, planes, plane, sums, 1);
+                assertArrayEquals(expected, sums, 1e-5, kern.name() + " plane=" + plane);
+            }
         }
     }
 
