@@ -13,7 +13,7 @@ import java.util.Iterator;
  */
 final class GradBuffers {
     /** At most this many floats are kept per thread (64 MB), the most recently given first. */
-    private static final long MAX_FLOATS = 16L << 20;
+    static final long MAX_FLOATS = 16L << 20;
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
 
     private GradBuffers() {

@@ -75,6 +75,26 @@ class ConvolutionTest {
     }
 
     @Test
+    void theInputsGradientAddsUpOverPasses() {
+        // Eight input channels (the input gradient as a convolution of the padded output gradient, added whole),
+        // and a stride of 2 (through col2im, which adds tap by tap, so to rounding): a second pass adds the same
+        // gradient to the first's.
+        for (int stride : new int[] {1, 2}) {
+            Tensor x = Tensor.randn(gen, 2, 8, 6, 7).requiresGrad(true);
+            Tensor w = Tensor.randn(gen, 4, 8, 3, 3);
+            Tensor r = Tensor.randn(gen, conv(x, w, null, stride, 1, 1, 1).shape());
+            conv(x, w, null, stride, 1, 1, 1).mul(r).sum().backward();
+            float[] once = x.grad().toFloatArray();
+            conv(x, w, null, stride, 1, 1, 1).mul(r).sum().backward();
+            float[] twice = x.grad().toFloatArray();
+            for (int i = 0; i < once.length; i++) {
+                assertEquals(2 * once[i], twice[i], stride == 1 ? 0 : 1e-5f * Math.max(1, Math.abs(once[i])),
+                        "stride " + stride + ", element " + i);
+            }
+        }
+    }
+
+    @Test
     void strideOneMatchesADirectSumInEverySetting() {
         // {n, c, o, h, w, kh, kw, ph, pw, dh, dw, groups}: the anchor's two layers, a dilated uneven kernel,
         // groups, a 1x1 kernel, a padding past the kernel's reach, and images large enough that a chunk's
