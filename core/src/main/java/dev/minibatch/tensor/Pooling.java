@@ -73,11 +73,7 @@ final class Pooling {
      */
     private static void max2x2(float[] x, int planes, Window2d win, float[] out, int[] argmax) {
         int planeOut = win.planeOut();
-        int[] corners = new int[Math.min(planes, PLANES_PER_TASK) * planeOut];
-        for (int j = 0; j < corners.length; j++) {
-            int o = j % planeOut;
-            corners[j] = j / planeOut * win.planeIn() + 2 * (o / win.ow()) * win.w() + 2 * (o % win.ow());
-        }
+        int[] corners = corners2x2(Math.min(planes, PLANES_PER_TASK), win.h(), win.w());
         int tasks = (planes + PLANES_PER_TASK - 1) / PLANES_PER_TASK;
         Parallel.forEach(tasks, t -> {
             int first = t * PLANES_PER_TASK;
@@ -85,6 +81,24 @@ final class Pooling {
             Kernels.get().maxPool2x2(x, first * win.planeIn(), win.w(), corners, count, out, argmax,
                     first * planeOut);
         });
+    }
+
+    /**
+     * The top-left corners of the 2x2 windows of stride 2 over {@code planes} planes [h, w], plane after plane
+     * and row by row, as indices from the first plane's start: the windows {@link Kernels#maxPool2x2} reads.
+     */
+    static int[] corners2x2(int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        int[] corners = new int[planes * oh * ow];
+        for (int plane = 0, j = 0; plane < planes; plane++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    corners[j++] = plane * h * w + 2 * y * w + 2 * x;
+                }
+            }
+        }
+        return corners;
     }
 
     /** The flat index of the first maximum (or first NaN) of the window at {@code (oy, ox)}. */

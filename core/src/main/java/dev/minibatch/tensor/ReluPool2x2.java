@@ -9,16 +9,7 @@ import java.util.Arrays;
  */
 record ReluPool2x2(float[] values, int[] argmax, int[] corners) {
     static ReluPool2x2 of(int n, int o, Window2d win) {
-        int ph = win.oh() / 2;
-        int pw = win.ow() / 2;
-        int[] corners = new int[o * ph * pw];
-        for (int plane = 0, j = 0; plane < o; plane++) {
-            for (int y = 0; y < ph; y++) {
-                for (int x = 0; x < pw; x++) {
-                    corners[j++] = plane * win.planeOut() + 2 * y * win.ow() + 2 * x;
-                }
-            }
-        }
+        int[] corners = Pooling.corners2x2(o, win.oh(), win.ow());
         return new ReluPool2x2(new float[n * corners.length], new int[n * corners.length], corners);
     }
 
