@@ -47,10 +47,14 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
     }
 
     private ConvGeometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og, boolean direct) {
-        this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups,
-                Im2col.Offsets.of(win, c / groups), back, back == null ? null : Im2col.Offsets.of(back, og),
-                direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS, weightRows(win, og, c / groups),
-                PaddedGrid.span(win));
+        this(n, c, o, groups, win, back, og, direct, Im2col.Offsets.of(win, c / groups));
+    }
+
+    private ConvGeometry(int n, int c, int o, int groups, Window2d win, Window2d back, int og, boolean direct,
+                         Im2col.Offsets offsets) {
+        this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups, offsets, back,
+                back == null ? null : Im2col.Offsets.of(back, og), direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS,
+                weightRows(win, og, offsets), PaddedGrid.span(win));
     }
 
     /**
@@ -58,12 +62,12 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
      * {@link Kernels#correlateWeightsRows}: stride 1, groups of at least {@link #ROWS_WEIGHT_GRAD_CHANNELS}
      * output channels, rows of {@link #ROW_TAPS} taps one column apart. Null otherwise.
      */
-    private static int[] weightRows(Window2d win, int og, int cg) {
+    private static int[] weightRows(Window2d win, int og, Im2col.Offsets offsets) {
         if (win.sh() != 1 || win.sw() != 1 || og < ROWS_WEIGHT_GRAD_CHANNELS || win.kw() != ROW_TAPS
                 || win.dw() != 1) {
             return null;
         }
-        return Im2col.Offsets.of(win, cg).rowStarts(ROW_TAPS);
+        return offsets.rowStarts(ROW_TAPS);
     }
 
     /**
