@@ -38,16 +38,11 @@ final class Convolution {
                          int groups, boolean relu) {
         ConvGeometry geo = geometry(x, weight, bias, stride, padding, dilation, groups);
         Window2d win = geo.win();
-        float[] xv = x.requireFloat("conv2d");
-        float[] wv = weight.requireFloat("conv2d");
-        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
+        Operands ops = Operands.of(x, weight, bias, geo);
         float[] out = new float[geo.n() * geo.o() * win.planeOut()];
-        float[] wT = ConvGeometry.transpose(wv, 0, geo.o(), geo.k(), new float[geo.o() * geo.k()]);
-        Parallel.forEach(geo.n(), s -> geo.forward(xv, wT, bv, s, out, s * geo.o() * win.planeOut(), relu));
-        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(out, new int[] {geo.n(), geo.o(), win.oh(), win.ow()}),
-                g -> backward(g, relu ? out : null, null, geo, xv, wv, x.gradOut(), weight.gradOut(),
-                        bias == null ? null : bias.gradOut()), inputs);
+        Parallel.forEach(geo.n(), s -> geo.forward(ops.x, ops.wT, ops.b, s, out, s * geo.o() * win.planeOut(), relu));
+        return record(new Tensor(out, new int[] {geo.n(), geo.o(), win.oh(), win.ow()}), relu ? out : null, null,
+                geo, ops, x, weight, bias);
     }
 
     /**
@@ -64,20 +59,32 @@ final class Convolution {
         if (win.oh() < 2 || win.ow() < 2) {
             return null;
         }
-        float[] xv = x.requireFloat("conv2d");
-        float[] wv = weight.requireFloat("conv2d");
-        float[] bv = bias == null ? null : bias.requireFloat("conv2d");
+        Operands ops = Operands.of(x, weight, bias, geo);
         ReluPool2x2 pool = ReluPool2x2.of(geo.n(), geo.o(), win);
-        float[] wT = ConvGeometry.transpose(wv, 0, geo.o(), geo.k(), new float[geo.o() * geo.k()]);
         Parallel.forEach(geo.n(), s -> {
             float[] image = Scratch.floats(IMAGE, geo.o() * win.planeOut());
-            geo.forward(xv, wT, bv, s, image, 0, true);
+            geo.forward(ops.x, ops.wT, ops.b, s, image, 0, true);
             pool.pool(image, s, win.ow());
         });
+        return record(new Tensor(pool.values(), new int[] {geo.n(), geo.o(), win.oh() / 2, win.ow() / 2}), null,
+                pool, geo, ops, x, weight, bias);
+    }
+
+    /** An op's arrays: the input, the weight, the bias (or null), and the weight transposed [k, O] for the forward. */
+    private record Operands(float[] x, float[] w, float[] b, float[] wT) {
+        static Operands of(Tensor x, Tensor weight, Tensor bias, ConvGeometry geo) {
+            float[] wv = weight.requireFloat("conv2d");
+            return new Operands(x.requireFloat("conv2d"), wv, bias == null ? null : bias.requireFloat("conv2d"),
+                    ConvGeometry.transpose(wv, 0, geo.o(), geo.k(), new float[geo.o() * geo.k()]));
+        }
+    }
+
+    /** Records {@code out} with its backward: through the fused ReLU's output or pooling, if any. */
+    private static Tensor record(Tensor out, float[] reluOut, ReluPool2x2 pool, ConvGeometry geo, Operands ops,
+                                 Tensor x, Tensor weight, Tensor bias) {
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record(new Tensor(pool.values(), new int[] {geo.n(), geo.o(), win.oh() / 2, win.ow() / 2}),
-                g -> backward(g, null, pool, geo, xv, wv, x.gradOut(), weight.gradOut(),
-                        bias == null ? null : bias.gradOut()), inputs);
+        return Autograd.record(out, g -> backward(g, reluOut, pool, geo, ops.x, ops.w, x.gradOut(), weight.gradOut(),
+                bias == null ? null : bias.gradOut()), inputs);
     }
 
     private static ConvGeometry geometry(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
