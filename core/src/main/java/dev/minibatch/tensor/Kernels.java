@@ -81,6 +81,16 @@ interface Kernels {
     /** {@code out[c] (+)= sum_r a[r, c]}, summed in order of r: the bias gradient. */
     void sumRows(float[] a, float[] out, int rows, int cols, boolean accumulate);
 
+    /**
+     * Linear combinations of rows: {@code dst[dstOff + r·dstStride + i] (+)= sum_k coef[r·K + k]·src[srcOff +
+     * inputs[k] + i]} for r < outputs and i < n, K = {@code inputs.length}. Each is one chain of fused
+     * multiply-adds over k in order, from zero (or from dst's value when accumulating), zero coefficients
+     * included (an infinite input gives NaN); both kernel sets give the same bits. A Winograd transform, every
+     * tile of a plane at once.
+     */
+    void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst, int dstOff,
+                     int dstStride, int n, boolean accumulate);
+
     /** {@code y += alpha * x}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

@@ -244,6 +244,28 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
+    public void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst,
+                            int dstOff, int dstStride, int n, boolean accumulate) {
+        combine(src, srcOff, inputs, coef, outputs, dst, dstOff, dstStride, 0, n, accumulate);
+    }
+
+    /** {@link #combineRows} for the columns [from, n): also the vector kernel's tail. */
+    static void combine(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst, int dstOff,
+                        int dstStride, int from, int n, boolean accumulate) {
+        int k = inputs.length;
+        for (int r = 0; r < outputs; r++) {
+            for (int i = from; i < n; i++) {
+                int at = dstOff + r * dstStride + i;
+                float acc = accumulate ? dst[at] : 0f;
+                for (int j = 0; j < k; j++) {
+                    acc = Math.fma(src[srcOff + inputs[j] + i], coef[r * k + j], acc);
+                }
+                dst[at] = acc;
+            }
+        }
+    }
+
+    @Override
     public void reluBackward(float[] y, float[] g, float[] out, int from, int n) {
         for (int i = from, end = from + n; i < end; i++) {
             int above = Float.floatToRawIntBits(y[i]) - 1;

@@ -11,8 +11,9 @@ import static dev.minibatch.tensor.VectorMicroKernels.S;
  * input serves every output channel of a tile, and the weights are broadcast. Tiles of eight channels by
  * three vectors (24 accumulators): each tap, three loads and eight broadcasts for 24 multiply-adds, where
  * the unrolled product of a 16-channel layer did one broadcast per multiply-add. Positions past the last
- * three whole vectors go two at a time, then one, the last one masked; channels past the last eight, one
- * at a time.
+ * three whole vectors go two at a time (four left go as two pairs: a tile of three would leave one vector to
+ * a tile that broadcasts each weight for a single multiply-add), then one, the last one masked; channels past
+ * the last eight, one at a time.
  *
  * <p>Each output is one chain of fused multiply-adds over the taps in order, whichever tile computes it.
  */
@@ -29,12 +30,11 @@ final class VectorCorrelation {
         int o = 0;
         for (; o + MR <= n; o += MR) {
             int q = 0;
-            for (; q + NV * L <= span; q += NV * L) {
+            for (; q + NV * L <= span && span - q != 2 * 2 * L; q += NV * L) {
                 tile8x3(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo);
             }
-            if (q + 2 * L <= span) {
+            for (; q + 2 * L <= span; q += 2 * L) {
                 tile8x2(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo);
-                q += 2 * L;
             }
             for (; q < span; q += L) {
                 tile8x1(in, inOff + q, taps, w, wOff + o, ldw, out, outOff + o * ldo + q, ldo, q + L <= span, last);

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link Kernels#correlateWeights}, against double-precision sums: sizes around the vector tiles (8 channels
  * by 3 vectors; 4 by 4), runs of positions with and without a last partial vector, offsets and leading
  * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets, and
- * {@link Kernels#sumPlanes}.
+ * {@link Kernels#sumPlanes}. Winograd's transforms, {@link Kernels#combineRows}, bit for bit against their
+ * definition.
  * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
  */
 class ImageKernelsTest {
@@ -30,7 +31,7 @@ class ImageKernelsTest {
     void correlateSumsEveryTapsRunOfTheInput() {
         for (Kernels kern : BOTH) {
             for (int n : new int[] {1, 7, 8, 9, 17}) {
-                for (int span : new int[] {1, 15, 16, 47, 48, 49, 80, 100}) {
+                for (int span : new int[] {1, 15, 16, 47, 48, 49, 64, 80, 100}) {
                     int[] taps = taps(7);
                     int ldw = n + 3;
                     int ldo = span + 2;
@@ -52,6 +53,48 @@ class ImageKernelsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void combineRowsGivesItsDefinitionsBitsInBothKernelSets() {
+        // Eight and four inputs (the vector loops) and three (the plain fallback); columns past the last whole
+        // vector; written or added to dst; NaN, infinities and both zeros among the inputs and coefficients.
+        for (Kernels kern : BOTH) {
+            for (int inputs : new int[] {8, 4, 3}) {
+                for (int outputs : new int[] {1, 4, 8}) {
+                    for (int n : new int[] {1, 15, 16, 17, 64, 100}) {
+                        for (boolean accumulate : new boolean[] {false, true}) {
+                            checkCombine(kern, inputs, outputs, n, accumulate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkCombine(Kernels kern, int inputs, int outputs, int n, boolean accumulate) {
+        int[] rows = new int[inputs];
+        for (int k = 0; k < inputs; k++) {
+            rows[k] = (k * 7) % inputs * (n + 3) + k % 2;
+        }
+        float[] src = specials(IN_OFF + inputs * (n + 3) + 2);
+        float[] coef = specials(outputs * inputs);
+        int ld = n + 4;
+        float[] dst = specials(OUT_OFF + outputs * ld);
+        float[] expected = dst.clone();
+        for (int r = 0; r < outputs; r++) {
+            for (int i = 0; i < n; i++) {
+                int at = OUT_OFF + r * ld + i;
+                float acc = accumulate ? dst[at] : 0f;
+                for (int k = 0; k < inputs; k++) {
+                    acc = Math.fma(src[IN_OFF + rows[k] + i], coef[r * inputs + k], acc);
+                }
+                expected[at] = acc;
+            }
+        }
+        kern.combineRows(src, IN_OFF, rows, coef, outputs, dst, OUT_OFF, ld, n, accumulate);
+        assertArrayEquals(expected, dst, kern.name() + " inputs=" + inputs + " outputs=" + outputs + " n=" + n
+                + " accumulate=" + accumulate);
     }
 
     @Test
@@ -235,6 +278,18 @@ class ImageKernelsTest {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = random.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    /** Random values with NaN, infinities and both zeros sprinkled in. */
+    private float[] specials(int n) {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f};
+        float[] v = randoms(n);
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(8) == 0) {
+                v[i] = special[random.nextInt(special.length)];
+            }
         }
         return v;
     }
