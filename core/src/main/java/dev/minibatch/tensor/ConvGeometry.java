@@ -8,11 +8,12 @@ import java.util.Arrays;
  * into the padded image; where the stride is 1 and groups have at least {@link #MIN_DIRECT_CHANNELS} input
  * channels, the window of the input gradient's convolution over the output gradient ({@link #transposed}) and
  * its offsets; whether the forward, and the weight gradient, are direct; where the weight gradient's kernel
- * rows start, if it goes by rows; and the span of an output plane on the padded grid.
+ * rows start, if it goes by rows; the span of an output plane on the padded grid; and {@link Winograd}'s
+ * transform where it applies, which then takes the forward and the whole backward.
  */
 record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og, int cg,
                     Im2col.Offsets offsets, Window2d back, Im2col.Offsets backOffsets, boolean direct,
-                    boolean directWeights, int[] weightRows, int span) {
+                    boolean directWeights, int[] weightRows, int span, Winograd winograd) {
     /** The most floats of padded images and output gradients a thread gathers for one weight-gradient call. */
     private static final int RUN_FLOATS = 1 << 18;
     /**
@@ -54,7 +55,7 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
                          Im2col.Offsets offsets) {
         this(n, c, o, groups, win, c / groups * win.kh() * win.kw(), og, c / groups, offsets, back,
                 back == null ? null : Im2col.Offsets.of(back, og), direct, direct && og < ROWS_WEIGHT_GRAD_CHANNELS,
-                weightRows(win, og, offsets), PaddedGrid.span(win));
+                weightRows(win, og, offsets), PaddedGrid.span(win), Winograd.of(c, o, groups, win));
     }
 
     /**
@@ -112,15 +113,18 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
     }
 
     /**
-     * Image s's output [O, P] at {@code out[at..]}, bias (and ReLU) included: for stride 1, per group on the
+     * Image s's output [O, P] at {@code out[at..]}, bias (and ReLU) included: by {@link Winograd} where it applies
+     * ({@code wT} is then its transformed weight); else for stride 1, per group on the
      * padded grid, Wᵀ's columns broadcast against runs of the padded image; otherwise per group
      * outᵀ = colᵀ·Wᵀ [P, og], col read in place from the padded image (unrolling it, and packing W for each
      * image, cost more than the transpose).
      */
     void forward(float[] x, float[] wT, float[] b, int s, float[] out, int at, boolean relu) {
-        float[] padded = pad(x, s);
         int p = win.planeOut();
-        if (direct) {
+        if (winograd != null) {
+            winograd.forward(x, wT, s, out, at);
+        } else if (direct) {
+            float[] padded = pad(x, s);
             float[] grid = Scratch.floats(ROWS, o * span);
             for (int gr = 0; gr < groups; gr++) {
                 Kernels.get().correlate(padded, gr * cg * offsets.paddedPlane(), offsets.taps(), wT, gr * og, o,
@@ -128,6 +132,7 @@ record ConvGeometry(int n, int c, int o, int groups, Window2d win, int k, int og
             }
             PaddedGrid.take(grid, o, span, offsets.rowStride(), win.oh(), win.ow(), out, at, false);
         } else {
+            float[] padded = pad(x, s);
             float[] outT = Scratch.floats(ROWS, p * o);
             for (int gr = 0; gr < groups; gr++) {
                 Kernels.get().gemmUnrolled(padded, gr * cg * offsets.paddedPlane(), offsets.positions(),

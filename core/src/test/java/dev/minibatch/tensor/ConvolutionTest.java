@@ -10,6 +10,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +71,10 @@ class ConvolutionTest {
         // Stride 1 with a padding past the kernel's reach: some outputs see only padding.
         GradCheck.check("conv2d 2x2 kernel, padding 2", t -> conv(t[0], t[1], t[2], 1, 2, 1, 1),
                 Tensor.randn(gen, 2, 2, 4, 5), Tensor.randn(gen, 3, 2, 2, 2), Tensor.randn(gen, 3));
+        // Winograd's, down the columns of a kernel 5 high, the output's last tile of rows partly past its end.
+        GradCheck.check("conv2d 8 channels, 5x3 kernel, padding (1, 2)",
+                t -> Tensor.conv2d(t[0], t[1], t[2], one(1), new int[] {1, 2}, one(1), 1),
+                Tensor.randn(gen, 2, 8, 7, 4), Tensor.randn(gen, 8, 8, 5, 3), Tensor.randn(gen, 8));
         GradCheck.check("conv2d 2x3 kernel, stride (2, 1), padding (0, 2), dilation (1, 2)",
                 t -> Tensor.conv2d(t[0], t[1], t[2], new int[] {2, 1}, new int[] {0, 2}, new int[] {1, 2}, 1),
                 Tensor.randn(gen, 1, 2, 6, 7), Tensor.randn(gen, 3, 2, 2, 3), Tensor.randn(gen, 3));
@@ -76,12 +82,13 @@ class ConvolutionTest {
 
     @Test
     void theInputsGradientAddsUpOverPasses() {
-        // Eight input channels (the input gradient as a convolution of the padded output gradient, added whole),
-        // and a stride of 2 (through col2im, which adds tap by tap, so to rounding): a second pass adds the same
-        // gradient to the first's.
-        for (int stride : new int[] {1, 2}) {
+        // Eight input channels (the input gradient as a convolution of the padded output gradient, added whole;
+        // with a kernel 5 high, Winograd's, added row by row), and a stride of 2 (through col2im, which adds tap
+        // by tap, so to rounding): a second pass adds the same gradient to the first's.
+        for (int[] strideAndHeight : new int[][] {{1, 3}, {2, 3}, {1, 5}}) {
+            int stride = strideAndHeight[0];
             Tensor x = Tensor.randn(gen, 2, 8, 6, 7).requiresGrad(true);
-            Tensor w = Tensor.randn(gen, 4, 8, 3, 3);
+            Tensor w = Tensor.randn(gen, 8, 8, strideAndHeight[1], 3);
             Tensor r = Tensor.randn(gen, conv(x, w, null, stride, 1, 1, 1).shape());
             conv(x, w, null, stride, 1, 1, 1).mul(r).sum().backward();
             float[] once = x.grad().toFloatArray();
@@ -89,20 +96,52 @@ class ConvolutionTest {
             float[] twice = x.grad().toFloatArray();
             for (int i = 0; i < once.length; i++) {
                 assertEquals(2 * once[i], twice[i], stride == 1 ? 0 : 1e-5f * Math.max(1, Math.abs(once[i])),
-                        "stride " + stride + ", element " + i);
+                        "stride " + stride + ", kernel height " + strideAndHeight[1] + ", element " + i);
             }
         }
+    }
+
+    /** Settings, as in {@link #strideOneMatchesADirectSumInEverySetting}, that go through {@link Winograd}. */
+    private static final int[][] WINOGRAD = {{3, 16, 32, 14, 14, 5, 5, 2, 2, 1, 1, 1},
+        {2, 8, 8, 9, 11, 5, 3, 0, 1, 1, 1, 1}, {2, 9, 10, 6, 7, 5, 7, 3, 6, 1, 1, 1},
+        {12, 8, 16, 13, 5, 5, 1, 4, 0, 1, 1, 1}, {1, 8, 12, 5, 17, 5, 5, 1, 4, 1, 1, 1}};
+
+    @Test
+    void winogradTakesStrideOneKernelsFiveRowsHighWithEightChannelsAndMore() {
+        for (int[] s : WINOGRAD) {
+            assertNotNull(geometry(s).winograd(), java.util.Arrays.toString(s));
+        }
+        // {..., groups, row stride}: a stride or dilation of 2, a kernel 3 high, 4 channels in or out, 2 groups,
+        // a padding past the kernel's width less one: the direct convolution.
+        int[][] others = {{1, 8, 8, 9, 9, 5, 5, 2, 2, 1, 1, 1, 2}, {1, 8, 8, 9, 9, 5, 5, 2, 2, 2, 1, 1, 1},
+            {1, 8, 8, 9, 9, 3, 5, 2, 2, 1, 1, 1, 1}, {1, 4, 8, 9, 9, 5, 5, 2, 2, 1, 1, 1, 1},
+            {1, 8, 4, 9, 9, 5, 5, 2, 2, 1, 1, 1, 1}, {1, 16, 16, 9, 9, 5, 5, 2, 2, 1, 1, 2, 1},
+            {1, 8, 8, 9, 9, 5, 3, 2, 3, 1, 1, 1, 1}};
+        for (int[] s : others) {
+            Window2d win = Window2d.of("conv2d", s[3], s[4], new int[] {s[5], s[6]}, new int[] {s[12], 1},
+                    new int[] {s[7], s[8]}, new int[] {s[9], s[10]}, false);
+            assertNull(new ConvGeometry(s[0], s[1], s[2], s[11], win).winograd(), java.util.Arrays.toString(s));
+        }
+    }
+
+    private static ConvGeometry geometry(int[] s) {
+        Window2d win = Window2d.of("conv2d", s[3], s[4], new int[] {s[5], s[6]}, new int[] {1, 1},
+                new int[] {s[7], s[8]}, new int[] {s[9], s[10]}, false);
+        return new ConvGeometry(s[0], s[1], s[2], s[11], win);
     }
 
     @Test
     void strideOneMatchesADirectSumInEverySetting() {
         // {n, c, o, h, w, kh, kw, ph, pw, dh, dw, groups}: the anchor's two layers, a dilated uneven kernel,
         // groups, a 1x1 kernel, a padding past the kernel's reach, and images large enough that a chunk's
-        // weight gradient is summed over several runs of images.
+        // weight gradient is summed over several runs of images. Then Winograd's (see WINOGRAD): the anchor's
+        // second layer at its size, kernels 5 high and 3, 7 or 1 wide, paddings from none to the kernel's
+        // reach, output heights that are and are not multiples of its four rows, a batch cut in many chunks.
         int[][] settings = {{3, 1, 16, 12, 10, 5, 5, 2, 2, 1, 1, 1}, {2, 16, 32, 7, 9, 5, 5, 2, 2, 1, 1, 1},
             {5, 8, 12, 6, 7, 3, 2, 1, 0, 2, 1, 1}, {4, 16, 8, 5, 5, 3, 3, 1, 1, 1, 1, 2},
             {3, 9, 3, 4, 4, 1, 1, 0, 0, 1, 1, 1}, {2, 8, 9, 3, 4, 2, 2, 3, 3, 1, 1, 1},
-            {24, 8, 16, 64, 64, 3, 3, 1, 1, 1, 1, 1}};
+            {24, 8, 16, 64, 64, 3, 3, 1, 1, 1, 1, 1}, WINOGRAD[0], WINOGRAD[1], WINOGRAD[2], WINOGRAD[3],
+            WINOGRAD[4]};
         for (int[] s : settings) {
             Tensor x = Tensor.randn(gen, s[0], s[1], s[3], s[4]).requiresGrad(true);
             Tensor w = Tensor.randn(gen, s[2], s[1] / s[11], s[5], s[6]).requiresGrad(true);

@@ -20,26 +20,31 @@ class ImageOpsThreadsTest {
         Minibatch.setNumThreads(threadsBefore);
     }
 
-    /** A conv (grouped, then plain, strided), batch norm, ReLU and max pooling step: output and gradients. */
+    /**
+     * A conv (grouped, then Winograd's, then plain and strided), batch norm, ReLU and max pooling step: output and
+     * gradients.
+     */
     private static List<float[]> step(int threads) {
         Minibatch.setNumThreads(threads);
         Generator gen = new Generator(11);
         Tensor x = Tensor.randn(gen, 19, 4, 13, 11).requiresGrad(true);
-        Tensor w1 = Tensor.randn(gen, 6, 2, 3, 3).requiresGrad(true);
-        Tensor b1 = Tensor.randn(gen, 6).requiresGrad(true);
-        Tensor w2 = Tensor.randn(gen, 5, 6, 3, 2).requiresGrad(true);
+        Tensor w1 = Tensor.randn(gen, 8, 2, 3, 3).requiresGrad(true);
+        Tensor b1 = Tensor.randn(gen, 8).requiresGrad(true);
+        Tensor w3 = Tensor.randn(gen, 8, 8, 5, 3).requiresGrad(true);
+        Tensor w2 = Tensor.randn(gen, 5, 8, 3, 2).requiresGrad(true);
         Tensor gamma = Tensor.randn(gen, 5).requiresGrad(true);
         Tensor beta = Tensor.randn(gen, 5).requiresGrad(true);
         Tensor runningMean = Tensor.zeros(5);
         Tensor runningVar = Tensor.ones(5);
         Tensor h = Tensor.conv2d(x, w1, b1, new int[] {1}, new int[] {1}, new int[] {1}, 2);
+        h = Tensor.conv2d(h, w3, null, new int[] {1}, new int[] {2, 1}, new int[] {1}, 1);
         h = Tensor.conv2d(h, w2, null, new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 2}, 1);
         h = BatchNorm.batchNorm(h, runningMean, runningVar, gamma, beta, true, 0.1, 1e-5).relu();
         Tensor y = Tensor.maxPool2d(h, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false);
         y.mul(Tensor.randn(gen, y.shape())).sum().backward();
         List<float[]> out = new ArrayList<>(List.of(y.toFloatArray(), runningMean.toFloatArray(),
                 runningVar.toFloatArray()));
-        for (Tensor t : new Tensor[] {x, w1, b1, w2, gamma, beta}) {
+        for (Tensor t : new Tensor[] {x, w1, b1, w3, w2, gamma, beta}) {
             out.add(t.grad().toFloatArray());
         }
         return out;

@@ -1,0 +1,407 @@
+package dev.minibatch.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A stride-1 convolution with kernels five rows high, by Winograd's minimal filtering F(4, 5) down each column:
+ * four output rows from eight input rows with 8 multiplications per kernel column, input channel and output
+ * channel, where the direct convolution takes 20. Tiles run down the columns, so that every transform combines
+ * whole rows ({@link Kernels#combineRows}: contiguous vectors, no gathers); the input channels and the kernel's
+ * columns are summed in the transformed domain by {@link Kernels#correlate}, once per point, over the points'
+ * planes laid out like a padded image, rows {@code rs} apart, the columns past a row's data zero and shared with
+ * the next row's left padding.
+ *
+ * <p>With the points 0, ±1, ±2, ±1/2 and infinity: per channel, the padded input's rows 4i..4i+7 give tile row
+ * i of the points' planes, {@code v[ξ] = Σ_k BT[ξ][k]·row(4i + k)} (the rows are kept in four phases, row y in
+ * phase y % 4, so that each term is one run over every tile of every channel); the products {@code m[ξ][o] =
+ * Σ_{c, kx} u[ξ][c, kx][o]·v[ξ][c] shifted by kx}, with the transformed weights {@code u[ξ] = Σ_ky G[ξ][ky]·
+ * w[·, ·, ky, ·]}, give the output rows {@code out[o][4i + k] = Σ_ξ AT[k][ξ]·m[ξ][o][i]}. The backward runs the
+ * same maps transposed: the output gradient's rows into the points ({@code AT}ᵀ), through the transformed
+ * weights ({@link Kernels#correlate} with the kernel's columns flipped), back to the input's rows ({@code BT}ᵀ,
+ * a tile's last four rows added to the next tile's first four); and the transformed weights' gradient
+ * ({@link Kernels#correlateWeightsRows} of the points' planes against the output gradient's points, channels
+ * across the lanes), back to the weight ({@code G}ᵀ). Results differ from the direct convolution's by
+ * rounding (about 1e-6 of the output's scale); an infinite input gives NaN.
+ */
+final class Winograd {
+    /** Points per tile, output rows per tile, and the kernel's height. */
+    private static final int POINTS = 8;
+    private static final int OUT = 4;
+    private static final int ROWS = 5;
+    /** Input channels from which the transforms pay: each transformed input serves every output channel. */
+    private static final int MIN_CHANNELS = 8;
+    /**
+     * Planes of whole vectors of this many floats (the widest, 512 bits): masked loads and stores are no
+     * intrinsics on JDK 17, and a plane's tail ran as boxed Java code.
+     */
+    private static final int WHOLE = 16;
+
+    /*
+     * AT evaluates the four outputs' polynomial at the points; BT is the inverse evaluation, its rows scaled
+     * to small dyadic numbers, exact in floats, so that only the weights' transform G (once per step) rounds
+     * its coefficients.
+     */
+    private static final float[][] AT = {
+        {1, 1, 1, 1, 1, 1, 1, 0},
+        {0, 1, -1, 2, -2, 0.5f, -0.5f, 0},
+        {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
+        {0, 1, -1, 8, -8, 0.125f, -0.125f, 1},
+    };
+    private static final float[][] BT = {
+        {1, 0, -5.25f, 0, 5.25f, 0, -1, 0},
+        {0, -1, -1, 4.25f, 4.25f, -1, -1, 0},
+        {0, 1, -1, -4.25f, 4.25f, 1, -1, 0},
+        {0, 2, 1, -10, -5, 8, 4, 0},
+        {0, -2, 1, 10, -5, -8, 4, 0},
+        {0, 4, 8, -5, -10, 1, 2, 0},
+        {0, -4, 8, 5, -10, -1, 2, 0},
+        {0, -1, 0, 5.25f, 0, -5.25f, 0, 1},
+    };
+    private static final double[][] G = g();
+    /** Flat coefficients, [outputs][inputs]: the output transform, the output gradient's, the input's. */
+    private static final float[] OUTPUTS = flat(AT, false, 0, OUT);
+    private static final float[] OUTPUT_GRADS = flat(AT, true, 0, POINTS);
+    private static final float[] INPUTS = flat(BT, false, 0, POINTS);
+    /** The input gradient's, to a tile's first four rows and to its last four (the next tile's first). */
+    private static final float[] INPUT_GRADS_FIRST = flat(BT, true, 0, OUT);
+    private static final float[] INPUT_GRADS_LAST = flat(BT, true, OUT, OUT);
+
+    private static final ThreadLocal<float[]> PADDED = Scratch.perThread();
+    private static final ThreadLocal<float[]> POINT_PLANES = Scratch.perThread();
+    private static final ThreadLocal<float[]> PRODUCTS = Scratch.perThread();
+    private static final ThreadLocal<float[]> GRAD_POINTS = Scratch.perThread();
+    private static final ThreadLocal<float[]> GRID = Scratch.perThread();
+
+    private final int c;
+    private final int o;
+    private final int kw;
+    private final Window2d win;
+    /** Tile rows (four output rows each) and the row stride of every plane. */
+    private final int tiles;
+    private final int rs;
+    /**
+     * A channel's plane of points (tiles·rs, positions of the products) and its stride (one more, zero, tile
+     * row: what reads past the last tile row finds); a point's planes of the input [C], of the products and of
+     * the output gradient [O], the latter with zero slack.
+     */
+    private final int plane;
+    private final int stride;
+    private final int inPoints;
+    private final int outPlane;
+    private final int outPoints;
+    /** Zero columns left of the output gradient's rows: the input gradient's correlation reads them. */
+    private final int margin;
+    private final int[] taps;
+    private final int[] backTaps;
+    /** Where each input channel's plane of points starts: the weight gradient's kernel rows, in the points. */
+    private final int[] channelStarts;
+    /** combineRows' inputs: the padded input's eight rows of a tile, in its four phases; the points' planes. */
+    private final int[] inputRows;
+    private final int[] productRows;
+    private final int[] gradRows;
+    private final int[] gradPointRows;
+
+    private Winograd(int c, int o, Window2d win) {
+        this.c = c;
+        this.o = o;
+        this.kw = win.kw();
+        this.win = win;
+        this.tiles = (win.oh() + OUT - 1) / OUT;
+        int row = Math.max(win.w() + win.pw(), win.ow());
+        while (tiles * row % WHOLE != 0) {
+            row++;
+        }
+        this.rs = row;
+        this.plane = tiles * rs;
+        this.stride = plane + rs;
+        this.inPoints = c * stride;
+        this.outPlane = o * plane;
+        this.outPoints = outPlane + kw;
+        this.margin = kw - 1 - win.pw();
+        this.taps = new int[c * kw];
+        for (int ch = 0; ch < c; ch++) {
+            for (int kx = 0; kx < kw; kx++) {
+                taps[ch * kw + kx] = ch * stride + kx;
+            }
+        }
+        this.backTaps = new int[o * kw];
+        for (int oc = 0; oc < o; oc++) {
+            for (int kx = 0; kx < kw; kx++) {
+                backTaps[oc * kw + kx] = oc * plane + kx;
+            }
+        }
+        this.channelStarts = new int[c];
+        this.inputRows = new int[POINTS];
+        this.productRows = new int[POINTS];
+        this.gradPointRows = new int[POINTS];
+        for (int ch = 0; ch < c; ch++) {
+            channelStarts[ch] = ch * stride;
+        }
+        for (int k = 0; k < POINTS; k++) {
+            inputRows[k] = k % OUT * inPoints + k / OUT * rs;
+            productRows[k] = k * outPlane;
+            gradPointRows[k] = k * inPoints;
+        }
+        this.gradRows = new int[OUT];
+        for (int k = 0; k < OUT; k++) {
+            gradRows[k] = k * outPlane;
+        }
+    }
+
+    /**
+     * The transform for a convolution of c input and o output channels over {@code win}, ungrouped, or null
+     * where it does not apply: strides and dilations other than 1, kernels other than five rows high, a
+     * padding of the columns past the kernel's width less one, or fewer than {@link #MIN_CHANNELS} channels
+     * in or out.
+     */
+    static Winograd of(int c, int o, int groups, Window2d win) {
+        boolean fits = groups == 1 && win.sh() == 1 && win.sw() == 1 && win.dh() == 1 && win.dw() == 1
+                && win.kh() == ROWS && win.pw() <= win.kw() - 1 && c >= MIN_CHANNELS && o >= MIN_CHANNELS;
+        return fits ? new Winograd(c, o, win) : null;
+    }
+
+    /** The weight [O, C, 5, kW] transformed, per point [C·kW, O]: the forward's operand. */
+    float[] weights(float[] w) {
+        int k = taps.length;
+        float[] u = new float[POINTS * k * o];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int from = (oc * c + ch) * ROWS * kw + kx;
+                    for (int p = 0; p < POINTS; p++) {
+                        double sum = 0;
+                        for (int ky = 0; ky < ROWS; ky++) {
+                            sum += G[p][ky] * w[from + ky * kw];
+                        }
+                        u[(p * k + ch * kw + kx) * o + oc] = (float) sum;
+                    }
+                }
+            }
+        }
+        return u;
+    }
+
+    /** The transformed weight laid out for the input gradient: per point [O·kW, C], the kernel's columns flipped. */
+    float[] backWeights(float[] u) {
+        int k = taps.length;
+        float[] ub = new float[u.length];
+        for (int p = 0; p < POINTS; p++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    for (int oc = 0; oc < o; oc++) {
+                        ub[(p * o * kw + oc * kw + kw - 1 - kx) * c + ch] = u[(p * k + ch * kw + kx) * o + oc];
+                    }
+                }
+            }
+        }
+        return ub;
+    }
+
+    /** Image s's output [O, oh, ow] at {@code out[at..]}, without bias: the caller adds it. */
+    void forward(float[] x, float[] u, int s, float[] out, int at) {
+        float[] v = Scratch.floats(POINT_PLANES, POINTS * inPoints);
+        transformInput(x, s, v);
+        float[] m = Scratch.floats(PRODUCTS, POINTS * outPlane);
+        for (int p = 0; p < POINTS; p++) {
+            Kernels.get().correlate(v, p * inPoints, taps, u, p * taps.length * o, o, o, plane, m, p * outPlane,
+                    plane);
+        }
+        float[] phases = Scratch.floats(GRID, OUT * outPlane);
+        Kernels.get().combineRows(m, 0, productRows, OUTPUTS, OUT, phases, 0, outPlane, outPlane, false);
+        int oh = win.oh();
+        int ow = win.ow();
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < oh; y++) {
+                System.arraycopy(phases, y % OUT * outPlane + (oc * tiles + y / OUT) * rs, out,
+                        at + (oc * oh + y) * ow, ow);
+            }
+        }
+    }
+
+    /**
+     * Image s's input, padded and split by row into four phases ([4][C, tiles + 1, rs]: padded row y in phase
+     * y % 4, tile row y / 4), transformed into the points' planes at {@code v} ([8][C, tiles + 1, rs]).
+     */
+    private void transformInput(float[] x, int s, float[] v) {
+        int h = win.h();
+        int w = win.w();
+        int size = OUT * inPoints + rs;
+        float[] padded = Scratch.floats(PADDED, size);
+        Arrays.fill(padded, 0, size, 0f);
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                int py = y + win.ph();
+                System.arraycopy(x, ((s * c + ch) * h + y) * w, padded,
+                        py % OUT * inPoints + ch * stride + py / OUT * rs + win.pw(), w);
+            }
+        }
+        Kernels.get().combineRows(padded, 0, inputRows, INPUTS, POINTS, v, 0, inPoints, inPoints, false);
+    }
+
+    /**
+     * The images [from, end)'s backward: the input gradient into {@code gx} (if any), and their sum of the
+     * transformed weights' gradient written at {@code du[at..]} (if {@code du} is given), per point [C·kW, O].
+     */
+    void backward(float[] g, float[] x, float[] ub, int from, int end, float[] du, int at, Tensor.GradOut gx) {
+        int k = taps.length;
+        for (int s = from; s < end; s++) {
+            if (gx != null) {
+                float[] dm = Scratch.floats(GRAD_POINTS, POINTS * outPoints);
+                gradientPoints(g, s, dm);
+                inputGrad(dm, ub, s, gx);
+            }
+            if (du != null) {
+                float[] v = Scratch.floats(POINT_PLANES, POINTS * inPoints);
+                transformInput(x, s, v);
+                float[] dmT = Scratch.floats(GRAD_POINTS, POINTS * outPlane);
+                gradientPointsTransposed(g, s, dmT);
+                for (int p = 0; p < POINTS; p++) {
+                    Kernels.get().correlateWeightsRows(v, p * inPoints, channelStarts, kw, dmT, p * outPlane, o, o,
+                            plane, du, at + p * k * o, o, s != from);
+                }
+            }
+        }
+    }
+
+    /**
+     * Image s's output gradient carried to the points at {@code dm} ([8][O, tiles, rs] and zero slack): split
+     * by row into four phases, each row's values from column {@link #margin}, every other column zero.
+     */
+    private void gradientPoints(float[] g, int s, float[] dm) {
+        int oh = win.oh();
+        int ow = win.ow();
+        int size = OUT * outPlane;
+        float[] rows = Scratch.floats(PADDED, size);
+        Arrays.fill(rows, 0, size, 0f);
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < oh; y++) {
+                System.arraycopy(g, ((s * o + oc) * oh + y) * ow, rows,
+                        y % OUT * outPlane + (oc * tiles + y / OUT) * rs + margin, ow);
+            }
+        }
+        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dm, 0, outPoints, outPlane, false);
+        for (int p = 0; p < POINTS; p++) {
+            Arrays.fill(dm, p * outPoints + outPlane, (p + 1) * outPoints, 0f);
+        }
+    }
+
+    /**
+     * {@link #gradientPoints} as the weight gradient reads it, per point [tiles·rs, O]: the output channels
+     * across the lanes, the columns past ow zero.
+     */
+    private void gradientPointsTransposed(float[] g, int s, float[] dmT) {
+        int oh = win.oh();
+        int ow = win.ow();
+        int size = OUT * outPlane;
+        float[] rows = Scratch.floats(PADDED, size);
+        Arrays.fill(rows, 0, size, 0f);
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < oh; y++) {
+                int src = ((s * o + oc) * oh + y) * ow;
+                for (int xx = 0, to = y % OUT * outPlane + (y / OUT * rs) * o + oc; xx < ow; xx++, to += o) {
+                    rows[to] = g[src + xx];
+                }
+            }
+        }
+        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dmT, 0, outPlane, outPlane, false);
+    }
+
+    /**
+     * Image s's input gradient from its output gradient's points at {@code dm}: through the flipped weights to
+     * the points of the input ([8][C, tiles + 1, rs], each channel's last tile row zero), then back to the
+     * padded input's rows in their four phases, a tile's last four rows added to the next tile's first.
+     */
+    private void inputGrad(float[] dm, float[] ub, int s, Tensor.GradOut gx) {
+        float[] dv = Scratch.floats(PRODUCTS, POINTS * inPoints);
+        for (int p = 0; p < POINTS; p++) {
+            Kernels.get().correlate(dm, p * outPoints, backTaps, ub, p * backTaps.length * c, c, c, plane, dv,
+                    p * inPoints, stride);
+            for (int ch = 0; ch < c; ch++) {
+                int last = p * inPoints + ch * stride + plane;
+                Arrays.fill(dv, last, last + rs, 0f);
+            }
+        }
+        float[] rows = Scratch.floats(GRID, OUT * inPoints + rs);
+        Arrays.fill(rows, OUT * inPoints, OUT * inPoints + rs, 0f);
+        Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_FIRST, OUT, rows, 0, inPoints, inPoints, false);
+        Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_LAST, OUT, rows, rs, inPoints, inPoints, true);
+        int h = win.h();
+        int w = win.w();
+        float[] out = gx.array();
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                int py = y + win.ph();
+                int src = py % OUT * inPoints + ch * stride + py / OUT * rs;
+                int dst = ((s * c + ch) * h + y) * w;
+                if (gx.accumulate()) {
+                    for (int xx = 0; xx < w; xx++) {
+                        out[dst + xx] += rows[src + xx];
+                    }
+                } else {
+                    System.arraycopy(rows, src, out, dst, w);
+                }
+            }
+        }
+    }
+
+    /** The weight's gradient [O, C, 5, kW] from the transformed weights' at {@code du}, written or added. */
+    void weightGrad(float[] du, Tensor.GradOut gw) {
+        int k = taps.length;
+        float[] out = gw.array();
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < ROWS; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        double sum = 0;
+                        for (int p = 0; p < POINTS; p++) {
+                            sum += G[p][ky] * du[(p * k + ch * kw + kx) * o + oc];
+                        }
+                        int i = ((oc * c + ch) * ROWS + ky) * kw + kx;
+                        out[i] = gw.accumulate() ? out[i] + (float) sum : (float) sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Floats of the transformed weights' gradient: per point [C·kW, O]. */
+    int weightGradSize() {
+        return POINTS * o * taps.length;
+    }
+
+    /** Rows [from, from + count) of {@code m}, in one array; or of its transpose. */
+    private static float[] flat(float[][] m, boolean transposed, int from, int count) {
+        float[][] t = m;
+        if (transposed) {
+            t = new float[m[0].length][m.length];
+            for (int r = 0; r < m.length; r++) {
+                for (int j = 0; j < m[0].length; j++) {
+                    t[j][r] = m[r][j];
+                }
+            }
+        }
+        int cols = t[0].length;
+        float[] f = new float[count * cols];
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(t[from + r], 0, f, r * cols, cols);
+        }
+        return f;
+    }
+
+    /**
+     * G evaluates a kernel column at the points (1, p, p², p³, p⁴; the last row its leading coefficient), each
+     * row divided by the scale that made BT's row dyadic.
+     */
+    private static double[][] g() {
+        double[] points = {0, 1, -1, 2, -2, 0.5, -0.5};
+        double[] scales = {1, 4.5, 4.5, 360, 360, 45.0 / 16, 45.0 / 16};
+        double[][] g = new double[POINTS][ROWS];
+        for (int p = 0; p < points.length; p++) {
+            for (int ky = 0; ky < ROWS; ky++) {
+                g[p][ky] = Math.pow(points[p], ky) / scales[p];
+            }
+        }
+        g[POINTS - 1][ROWS - 1] = 1;
+        return g;
+    }
+}
