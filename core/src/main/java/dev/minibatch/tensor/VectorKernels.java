@@ -147,8 +147,8 @@ final class VectorKernels implements Kernels {
     /**
      * Per output row, its coefficients broadcast once: per vector of columns, a load and a multiply-add for
      * each input. Eight or four inputs (the Winograd transforms'); others, and the columns past the last whole
-     * vector, go to the plain kernel. An accumulating call runs a loop of its own: a merge of the loaded and
-     * the zero start made C2 (JDK 17) box the accumulator.
+     * vector, go to the plain kernel. A row that is not accumulated is zeroed first, so that every chain starts
+     * from dst: a merge of a loaded and a zero start made C2 (JDK 17) box the accumulator.
      */
     @Override
     public void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst,
@@ -157,10 +157,13 @@ final class VectorKernels implements Kernels {
         int whole = k == 8 || k == 4 ? n / L * L : 0;
         for (int r = 0; r < outputs && whole > 0; r++) {
             int to = dstOff + r * dstStride;
+            if (!accumulate) {
+                Arrays.fill(dst, to, to + whole, 0f);
+            }
             if (k == 4) {
-                row4(src, srcOff, inputs, coef, r * 4, dst, to, whole, accumulate);
+                row4(src, srcOff, inputs, coef, r * 4, dst, to, whole);
             } else {
-                row8(src, srcOff, inputs, coef, r * 8, dst, to, whole, accumulate);
+                row8(src, srcOff, inputs, coef, r * 8, dst, to, whole);
             }
         }
         if (whole < n) {
@@ -168,9 +171,8 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** One output row of eight inputs, from zero or (accumulating) from dst, in loops of their own. */
-    private static void row8(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole,
-                             boolean accumulate) {
+    /** One output row of eight inputs, added to dst. */
+    private static void row8(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole) {
         int a0 = srcOff + in[0];
         int a1 = srcOff + in[1];
         int a2 = srcOff + in[2];
@@ -187,34 +189,20 @@ final class VectorKernels implements Kernels {
         FloatVector c5 = FloatVector.broadcast(S, coef[c + 5]);
         FloatVector c6 = FloatVector.broadcast(S, coef[c + 6]);
         FloatVector c7 = FloatVector.broadcast(S, coef[c + 7]);
-        if (accumulate) {
-            for (int i = 0; i < whole; i += L) {
-                FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
-                acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-                acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-                acc = FloatVector.fromArray(S, src, a3 + i).fma(c3, acc);
-                acc = FloatVector.fromArray(S, src, a4 + i).fma(c4, acc);
-                acc = FloatVector.fromArray(S, src, a5 + i).fma(c5, acc);
-                acc = FloatVector.fromArray(S, src, a6 + i).fma(c6, acc);
-                FloatVector.fromArray(S, src, a7 + i).fma(c7, acc).intoArray(dst, to + i);
-            }
-        } else {
-            for (int i = 0; i < whole; i += L) {
-                FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.zero(S));
-                acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-                acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-                acc = FloatVector.fromArray(S, src, a3 + i).fma(c3, acc);
-                acc = FloatVector.fromArray(S, src, a4 + i).fma(c4, acc);
-                acc = FloatVector.fromArray(S, src, a5 + i).fma(c5, acc);
-                acc = FloatVector.fromArray(S, src, a6 + i).fma(c6, acc);
-                FloatVector.fromArray(S, src, a7 + i).fma(c7, acc).intoArray(dst, to + i);
-            }
+        for (int i = 0; i < whole; i += L) {
+            FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
+            acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
+            acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
+            acc = FloatVector.fromArray(S, src, a3 + i).fma(c3, acc);
+            acc = FloatVector.fromArray(S, src, a4 + i).fma(c4, acc);
+            acc = FloatVector.fromArray(S, src, a5 + i).fma(c5, acc);
+            acc = FloatVector.fromArray(S, src, a6 + i).fma(c6, acc);
+            FloatVector.fromArray(S, src, a7 + i).fma(c7, acc).intoArray(dst, to + i);
         }
     }
 
-    /** One output row of four inputs, as {@link #row8}. */
-    private static void row4(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole,
-                             boolean accumulate) {
+    /** One output row of four inputs, added to dst. */
+    private static void row4(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole) {
         int a0 = srcOff + in[0];
         int a1 = srcOff + in[1];
         int a2 = srcOff + in[2];
@@ -223,20 +211,11 @@ final class VectorKernels implements Kernels {
         FloatVector c1 = FloatVector.broadcast(S, coef[c + 1]);
         FloatVector c2 = FloatVector.broadcast(S, coef[c + 2]);
         FloatVector c3 = FloatVector.broadcast(S, coef[c + 3]);
-        if (accumulate) {
-            for (int i = 0; i < whole; i += L) {
-                FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
-                acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-                acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-                FloatVector.fromArray(S, src, a3 + i).fma(c3, acc).intoArray(dst, to + i);
-            }
-        } else {
-            for (int i = 0; i < whole; i += L) {
-                FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.zero(S));
-                acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-                acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-                FloatVector.fromArray(S, src, a3 + i).fma(c3, acc).intoArray(dst, to + i);
-            }
+        for (int i = 0; i < whole; i += L) {
+            FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
+            acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
+            acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
+            FloatVector.fromArray(S, src, a3 + i).fma(c3, acc).intoArray(dst, to + i);
         }
     }
 

@@ -247,14 +247,14 @@ final class Winograd {
         for (int s = from; s < end; s++) {
             if (gx != null) {
                 float[] dm = Scratch.floats(GRAD_POINTS, POINTS * outPoints);
-                gradientPoints(g, s, dm);
+                gradientPoints(g, s, dm, false);
                 inputGrad(dm, ub, s, gx);
             }
             if (du != null) {
                 float[] v = Scratch.floats(POINT_PLANES, POINTS * inPoints);
                 transformInput(x, s, v);
                 float[] dmT = Scratch.floats(GRAD_POINTS, POINTS * outPlane);
-                gradientPointsTransposed(g, s, dmT);
+                gradientPoints(g, s, dmT, true);
                 for (int p = 0; p < POINTS; p++) {
                     Kernels.get().correlateWeightsRows(v, p * inPoints, channelStarts, kw, dmT, p * outPlane, o, o,
                             plane, du, at + p * k * o, o, s != from);
@@ -264,46 +264,32 @@ final class Winograd {
     }
 
     /**
-     * Image s's output gradient carried to the points at {@code dm} ([8][O, tiles, rs] and zero slack): split
-     * by row into four phases, each row's values from column {@link #margin}, every other column zero.
+     * Image s's output gradient carried to the points, split by row into four phases first: at {@code dm} per
+     * point [O, tiles, rs] with zero slack, each row's values from column {@link #margin} (the input gradient
+     * reads it); or, {@code transposed}, per point [tiles·rs, O] (the weight gradient's, the output channels
+     * across the lanes). Every other column is zero.
      */
-    private void gradientPoints(float[] g, int s, float[] dm) {
+    private void gradientPoints(float[] g, int s, float[] dm, boolean transposed) {
         int oh = win.oh();
         int ow = win.ow();
         int size = OUT * outPlane;
         float[] rows = Scratch.floats(PADDED, size);
         Arrays.fill(rows, 0, size, 0f);
-        for (int oc = 0; oc < o; oc++) {
-            for (int y = 0; y < oh; y++) {
-                System.arraycopy(g, ((s * o + oc) * oh + y) * ow, rows,
-                        y % OUT * outPlane + (oc * tiles + y / OUT) * rs + margin, ow);
-            }
-        }
-        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dm, 0, outPoints, outPlane, false);
-        for (int p = 0; p < POINTS; p++) {
-            Arrays.fill(dm, p * outPoints + outPlane, (p + 1) * outPoints, 0f);
-        }
-    }
-
-    /**
-     * {@link #gradientPoints} as the weight gradient reads it, per point [tiles·rs, O]: the output channels
-     * across the lanes, the columns past ow zero.
-     */
-    private void gradientPointsTransposed(float[] g, int s, float[] dmT) {
-        int oh = win.oh();
-        int ow = win.ow();
-        int size = OUT * outPlane;
-        float[] rows = Scratch.floats(PADDED, size);
-        Arrays.fill(rows, 0, size, 0f);
+        int step = transposed ? o : 1;
         for (int oc = 0; oc < o; oc++) {
             for (int y = 0; y < oh; y++) {
                 int src = ((s * o + oc) * oh + y) * ow;
-                for (int xx = 0, to = y % OUT * outPlane + (y / OUT * rs) * o + oc; xx < ow; xx++, to += o) {
+                int to = y % OUT * outPlane + (transposed ? y / OUT * rs * o + oc : (oc * tiles + y / OUT) * rs + margin);
+                for (int xx = 0; xx < ow; xx++, to += step) {
                     rows[to] = g[src + xx];
                 }
             }
         }
-        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dmT, 0, outPlane, outPlane, false);
+        int points = transposed ? outPlane : outPoints;
+        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dm, 0, points, outPlane, false);
+        for (int p = 0; p < POINTS && !transposed; p++) {
+            Arrays.fill(dm, p * outPoints + outPlane, (p + 1) * outPoints, 0f);
+        }
     }
 
     /**
