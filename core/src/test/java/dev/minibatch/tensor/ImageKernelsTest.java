@@ -284,13 +284,6 @@ class ImageKernelsTest {
 
     /** Random values with NaN, infinities and both zeros sprinkled in. */
     private float[] specials(int n) {
-        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f};
-        float[] v = randoms(n);
-        for (int i = 0; i < n; i++) {
-            if (random.nextInt(8) == 0) {
-                v[i] = special[random.nextInt(special.length)];
-            }
-        }
-        return v;
+        return KernelsTest.specials(random, randoms(n));
     }
 }

@@ -462,11 +462,14 @@ class KernelsTest {
         return v;
     }
 
-    /** Random values with NaN, infinities and both zeros sprinkled in. */
     private float[] specials(int n) {
+        return specials(random, randoms(n));
+    }
+
+    /** {@code v} with NaN, infinities and both zeros sprinkled in, at about one place in eight. */
+    static float[] specials(Random random, float[] v) {
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f};
-        float[] v = randoms(n);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < v.length; i++) {
             if (random.nextInt(8) == 0) {
                 v[i] = special[random.nextInt(special.length)];
             }
