@@ -279,13 +279,17 @@ final class Winograd {
         int size = OUT * outPlane;
         float[] rows = Scratch.floats(PADDED, size);
         Arrays.fill(rows, 0, size, 0f);
-        int step = transposed ? o : 1;
-        for (int oc = 0; oc < o; oc++) {
-            for (int y = 0; y < oh; y++) {
-                int src = ((s * o + oc) * oh + y) * ow;
-                int to = y % OUT * outPlane + (transposed ? y / OUT * rs * o + oc : (oc * tiles + y / OUT) * rs + margin);
-                for (int xx = 0; xx < ow; xx++, to += step) {
-                    rows[to] = g[src + xx];
+        int plane = oh * ow;
+        for (int y = 0; y < oh; y++) {
+            int phase = y % OUT * outPlane;
+            for (int oc = 0; oc < o && !transposed; oc++) {
+                System.arraycopy(g, (s * o + oc) * plane + y * ow, rows, phase + (oc * tiles + y / OUT) * rs + margin,
+                        ow);
+            }
+            // The channels across the lanes: written in order, each read from the image (in L1) a plane apart.
+            for (int xx = 0, to = phase + y / OUT * rs * o; xx < ow && transposed; xx++) {
+                for (int oc = 0, from = s * o * plane + y * ow + xx; oc < o; oc++, to++, from += plane) {
+                    rows[to] = g[from];
                 }
             }
         }
