@@ -81,22 +81,29 @@ class ConvolutionTest {
     }
 
     @Test
-    void theInputsGradientAddsUpOverPasses() {
+    void theGradientsAddUpOverPasses() {
         // Eight input channels (the input gradient as a convolution of the padded output gradient, added whole;
         // with a kernel 5 high, Winograd's, added row by row), and a stride of 2 (through col2im, which adds tap
-        // by tap, so to rounding): a second pass adds the same gradient to the first's.
+        // by tap, so to rounding): a second pass adds the same input gradient to the first's, and the same
+        // weight gradient, summed whole before it is added.
         for (int[] strideAndHeight : new int[][] {{1, 3}, {2, 3}, {1, 5}}) {
             int stride = strideAndHeight[0];
+            String name = "stride " + stride + ", kernel height " + strideAndHeight[1];
             Tensor x = Tensor.randn(gen, 2, 8, 6, 7).requiresGrad(true);
-            Tensor w = Tensor.randn(gen, 8, 8, strideAndHeight[1], 3);
+            Tensor w = Tensor.randn(gen, 8, 8, strideAndHeight[1], 3).requiresGrad(true);
             Tensor r = Tensor.randn(gen, conv(x, w, null, stride, 1, 1, 1).shape());
             conv(x, w, null, stride, 1, 1, 1).mul(r).sum().backward();
             float[] once = x.grad().toFloatArray();
+            float[] weightOnce = w.grad().toFloatArray();
             conv(x, w, null, stride, 1, 1, 1).mul(r).sum().backward();
             float[] twice = x.grad().toFloatArray();
             for (int i = 0; i < once.length; i++) {
                 assertEquals(2 * once[i], twice[i], stride == 1 ? 0 : 1e-5f * Math.max(1, Math.abs(once[i])),
-                        "stride " + stride + ", kernel height " + strideAndHeight[1] + ", element " + i);
+                        name + ", element " + i);
+            }
+            float[] weightTwice = w.grad().toFloatArray();
+            for (int i = 0; i < weightOnce.length; i++) {
+                assertEquals(2 * weightOnce[i], weightTwice[i], 0, name + ", weight " + i);
             }
         }
     }
