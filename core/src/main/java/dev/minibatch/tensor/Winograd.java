@@ -21,7 +21,7 @@ import java.util.Arrays;
  * a tile's last four rows added to the next tile's first four); and the transformed weights' gradient
  * ({@link Kernels#correlateWeightsRows} of the points' planes against the output gradient's points, channels
  * across the lanes), back to the weight ({@code G}ᵀ). Results differ from the direct convolution's by
- * rounding (about 1e-6 of the output's scale); an infinite input gives NaN.
+ * rounding (about 1.5e-6 of the largest output); an infinite input gives NaN.
  */
 final class Winograd {
     /** Points per tile, output rows per tile, and the kernel's height. */
