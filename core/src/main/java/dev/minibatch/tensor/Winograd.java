@@ -95,7 +95,10 @@ final class Winograd {
     private final int[] backTaps;
     /** Where each input channel's plane of points starts: the weight gradient's kernel rows, in the points. */
     private final int[] channelStarts;
-    /** combineRows' inputs: the padded input's eight rows of a tile, in its four phases; the points' planes. */
+    /**
+     * combineRows' inputs: the padded input's eight rows of a tile, in its four phases; the products' eight
+     * planes (and the output gradient's four phases, at the same offsets); the input gradient's eight points.
+     */
     private final int[] inputRows;
     private final int[] productRows;
     private final int[] gradRows;
@@ -142,10 +145,7 @@ final class Winograd {
             productRows[k] = k * outPlane;
             gradPointRows[k] = k * inPoints;
         }
-        this.gradRows = new int[OUT];
-        for (int k = 0; k < OUT; k++) {
-            gradRows[k] = k * outPlane;
-        }
+        this.gradRows = Arrays.copyOf(productRows, OUT);
     }
 
     /**
@@ -279,16 +279,16 @@ final class Winograd {
         int size = OUT * outPlane;
         float[] rows = Scratch.floats(PADDED, size);
         Arrays.fill(rows, 0, size, 0f);
-        int plane = oh * ow;
+        int outputPlane = oh * ow;
         for (int y = 0; y < oh; y++) {
             int phase = y % OUT * outPlane;
             for (int oc = 0; oc < o && !transposed; oc++) {
-                System.arraycopy(g, (s * o + oc) * plane + y * ow, rows, phase + (oc * tiles + y / OUT) * rs + margin,
-                        ow);
+                System.arraycopy(g, (s * o + oc) * outputPlane + y * ow, rows,
+                        phase + (oc * tiles + y / OUT) * rs + margin, ow);
             }
             // The channels across the lanes: written in order, each read from the image (in L1) a plane apart.
             for (int xx = 0, to = phase + y / OUT * rs * o; xx < ow && transposed; xx++) {
-                for (int oc = 0, from = s * o * plane + y * ow + xx; oc < o; oc++, to++, from += plane) {
+                for (int oc = 0, from = s * o * outputPlane + y * ow + xx; oc < o; oc++, to++, from += outputPlane) {
                     rows[to] = g[from];
                 }
             }
@@ -315,8 +315,8 @@ final class Winograd {
                 Arrays.fill(dv, last, last + rs, 0f);
             }
         }
+        // One tile row of slack past the last phase: the second pass adds the channels' zero last rows there.
         float[] rows = Scratch.floats(GRID, OUT * inPoints + rs);
-        Arrays.fill(rows, OUT * inPoints, OUT * inPoints + rs, 0f);
         Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_FIRST, OUT, rows, 0, inPoints, inPoints, false);
         Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_LAST, OUT, rows, rs, inPoints, inPoints, true);
         int h = win.h();
