@@ -66,10 +66,14 @@ final class Convolution {
         Parallel.forEach(geo.n(), s -> {
             float[] image = Scratch.floats(IMAGE, geo.o() * win.planeOut());
             geo.forward(ops.x, ops.wT, ops.b, s, image, 0, true);
-            pool.pool(image, s, win.ow());
+            pool.pool(image, s);
         });
-        return record(new Tensor(pool.values(), new int[] {geo.n(), geo.o(), win.oh() / 2, win.ow() / 2}), null,
+        Tensor out = record(new Tensor(pool.values(), new int[] {geo.n(), geo.o(), win.oh() / 2, win.ow() / 2}), null,
                 pool, geo, ops, x, weight, bias);
+        if (!out.requiresGrad()) {
+            pool.release();
+        }
+        return out;
     }
 
     /**
@@ -156,6 +160,9 @@ final class Convolution {
                 }
             }
         });
+        if (pool != null) {
+            pool.release();
+        }
         if (gw != null) {
             sumChunks(partial, used, wSize, geo, gw);
         }

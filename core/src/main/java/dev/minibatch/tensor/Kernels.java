@@ -72,6 +72,15 @@ interface Kernels {
      */
     void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int count, float[] out, int[] argmax, int outFrom);
 
+    /**
+     * {@link #maxPool2x2}'s backward through a ReLU before it, for j < count: each of window j's four elements
+     * {@code g[gFrom + corners[j] + d]}, d in 0, 1, w, w + 1, is set to {@code 0 + gOut[from + j]} if it is the
+     * window's maximum ({@code argmax[from + j] == corners[j] + d}) and that maximum is above zero, else to zero.
+     * So the windows write every element they cover, and no zeroing is needed before.
+     */
+    void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int count, int w,
+                            float[] g, int gFrom);
+
     /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 

@@ -117,6 +117,26 @@ final class PlainKernels implements Kernels {
         }
     }
 
+    @Override
+    public void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int count,
+                                   int w, float[] g, int gFrom) {
+        maxPool2x2Backward(gOut, values, argmax, from, corners, 0, count, w, g, gFrom);
+    }
+
+    /** {@link #maxPool2x2Backward} for windows [first, count) only: the vector kernel's tail. */
+    static void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int first,
+                                   int count, int w, float[] g, int gFrom) {
+        for (int j = first; j < count; j++) {
+            int c = corners[j];
+            int at = argmax[from + j];
+            float v = values[from + j] > 0f ? 0f + gOut[from + j] : 0f;
+            g[gFrom + c] = at == c ? v : 0f;
+            g[gFrom + c + 1] = at == c + 1 ? v : 0f;
+            g[gFrom + c + w] = at == c + w ? v : 0f;
+            g[gFrom + c + w + 1] = at == c + w + 1 ? v : 0f;
+        }
+    }
+
     /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
     private static int first(float[] x, int a, int b) {
         float va = x[a];

@@ -86,6 +86,29 @@ final class VectorKernels implements Kernels {
     }
 
     /**
+     * Four scatters per run of windows, one per position in the window, each writing the gradient where the
+     * position holds the maximum and zero elsewhere: no branch, and no zeroing before. Plain Java's
+     * branch on each window's maximum mispredicted half the time (the ReLU zeroes about half the windows).
+     */
+    @Override
+    public void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int count,
+                                   int w, float[] g, int gFrom) {
+        FloatVector zero = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= count; j += L) {
+            IntVector c = IntVector.fromArray(I, corners, j);
+            IntVector at = IntVector.fromArray(I, argmax, from + j);
+            FloatVector v = zero.add(FloatVector.fromArray(S, gOut, from + j));
+            v = zero.blend(v, FloatVector.fromArray(S, values, from + j).compare(VectorOperators.GT, 0f));
+            zero.blend(v, at.compare(VectorOperators.EQ, c).cast(S)).intoArray(g, gFrom, corners, j);
+            zero.blend(v, at.compare(VectorOperators.EQ, c.add(1)).cast(S)).intoArray(g, gFrom + 1, corners, j);
+            zero.blend(v, at.compare(VectorOperators.EQ, c.add(w)).cast(S)).intoArray(g, gFrom + w, corners, j);
+            zero.blend(v, at.compare(VectorOperators.EQ, c.add(w + 1)).cast(S)).intoArray(g, gFrom + w + 1, corners, j);
+        }
+        PlainKernels.maxPool2x2Backward(gOut, values, argmax, from, corners, j, count, w, g, gFrom);
+    }
+
+    /**
      * The lanes where a window scanned from {@code a} keeps a over b: {@code b <= a}, or a NaN. It is the
      * complement of "b larger, or NaN while a is not", in two comparisons and one mask operation where that
      * took three and two: with three calls of that, C2 stopped inlining at its node-count cutoff, and the

@@ -124,43 +124,84 @@ class FusedTest {
     @Test
     void conv2dReluMaxPool2x2GivesTheSameBitsAsTheThreeOps() {
         Generator g = new Generator(8);
-        // Odd output sizes (the last row or column is in no window), groups, a NaN in the input, windows whose
-        // ReLU outputs are all zero (the input shifted down), and upstream gradients with -0 and a NaN.
-        Tensor xv = Tensor.randn(g, 3, 4, 9, 8).sub(0.7f);
-        float[] withNaN = xv.toFloatArray();
-        withNaN[17] = Float.NaN;
-        xv = Tensor.of(withNaN, xv.shape());
-        Tensor bv = Tensor.randn(g, 6);
-        for (int groups : new int[] {1, 2}) {
-            Tensor wv = Tensor.randn(g, 6, 4 / groups, 3, 3);
-            for (int stride : new int[] {1, 2}) {
-                for (boolean withBias : new boolean[] {true, false}) {
-                    Tensor[] fused = leaves(xv, wv, bv);
-                    Tensor[] composed = leaves(xv, wv, bv);
-                    if (!withBias) {
-                        fused[2] = null;
-                        composed[2] = null;
-                    }
-                    String what = "groups " + groups + ", stride " + stride + ", bias " + withBias;
-                    Tensor y1 = fusedPool(fused, stride, groups);
-                    Tensor y2 = composedPool(composed, stride, groups);
-                    assertArrayEquals(y2.shape(), y1.shape(), "shape, " + what);
-                    assertArrayEquals(y2.toFloatArray(), y1.toFloatArray(), "values, " + what);
-                    float[] up = Tensor.randn(g, y1.shape()).toFloatArray();
-                    up[0] = -0f;
-                    up[up.length - 1] = Float.NaN;
-                    Tensor upstream = Tensor.of(up, y1.shape());
-                    y1.backward(upstream);
-                    y2.backward(upstream);
-                    // A second pass adds to the first's gradients.
-                    fusedPool(fused, stride, groups).backward(upstream);
-                    composedPool(composed, stride, groups).backward(upstream);
-                    for (int i = 0; i < (withBias ? 3 : 2); i++) {
-                        assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
-                                "gradient of input " + i + ", " + what);
+        // Odd output sizes (the last row or column is in no window) and even ones (every element in a window:
+        // nothing zeroed before the windows write), groups, a NaN in the input, windows whose ReLU outputs are
+        // all zero (the input shifted down), and upstream gradients with -0 and a NaN.
+        for (int[] size : new int[][] {{9, 8}, {8, 6}}) {
+            Tensor xv = Tensor.randn(g, 3, 4, size[0], size[1]).sub(0.7f);
+            float[] withNaN = xv.toFloatArray();
+            withNaN[17] = Float.NaN;
+            xv = Tensor.of(withNaN, xv.shape());
+            Tensor bv = Tensor.randn(g, 6);
+            for (int groups : new int[] {1, 2}) {
+                Tensor wv = Tensor.randn(g, 6, 4 / groups, 3, 3);
+                for (int stride : new int[] {1, 2}) {
+                    for (boolean withBias : new boolean[] {true, false}) {
+                        String what = size[0] + "x" + size[1] + ", groups " + groups + ", stride " + stride
+                                + ", bias " + withBias;
+                        assertFusedIsComposed(g, xv, wv, bv, withBias, stride, groups, what);
                     }
                 }
             }
+        }
+    }
+
+    private static void assertFusedIsComposed(Generator g, Tensor xv, Tensor wv, Tensor bv, boolean withBias,
+                                              int stride, int groups, String what) {
+        Tensor[] fused = leaves(xv, wv, bv);
+        Tensor[] composed = leaves(xv, wv, bv);
+        if (!withBias) {
+            fused[2] = null;
+            composed[2] = null;
+        }
+        Tensor y1 = fusedPool(fused, stride, groups);
+        Tensor y2 = composedPool(composed, stride, groups);
+        assertArrayEquals(y2.shape(), y1.shape(), "shape, " + what);
+        assertArrayEquals(y2.toFloatArray(), y1.toFloatArray(), "values, " + what);
+        float[] up = Tensor.randn(g, y1.shape()).toFloatArray();
+        up[0] = -0f;
+        up[up.length - 1] = Float.NaN;
+        Tensor upstream = Tensor.of(up, y1.shape());
+        y1.backward(upstream);
+        y2.backward(upstream);
+        // A second pass adds to the first's gradients.
+        fusedPool(fused, stride, groups).backward(upstream);
+        composedPool(composed, stride, groups).backward(upstream);
+        for (int i = 0; i < (withBias ? 3 : 2); i++) {
+            assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
+                    "gradient of input " + i + ", " + what);
+        }
+    }
+
+    @Test
+    void graphsAliveAtOnceKeepTheirOwnPoolingIndices() {
+        // The fused pooling's argmax is given back after its backward and taken by the next forward: a graph
+        // still waiting for its backward must keep its own.
+        Generator g = new Generator(10);
+        Tensor w = Tensor.randn(g, 4, 2, 3, 3);
+        Tensor[] xs = {Tensor.randn(g, 2, 2, 6, 6), Tensor.randn(g, 2, 2, 6, 6), Tensor.randn(g, 2, 2, 6, 6)};
+        Tensor up = Tensor.randn(g, 2, 4, 3, 3);
+        float[][] alone = new float[3][];
+        for (int i = 0; i < 3; i++) {
+            Tensor x = xs[i].detach().requiresGrad(true);
+            fusedPool(new Tensor[] {x, w, null}, 1, 1).backward(up);
+            alone[i] = x.grad().toFloatArray();
+        }
+        Tensor[] x = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            x[i] = xs[i].detach().requiresGrad(true);
+        }
+        Tensor y0 = fusedPool(new Tensor[] {x[0], w, null}, 1, 1);
+        Tensor y1 = fusedPool(new Tensor[] {x[1], w, null}, 1, 1);
+        y0.backward(up);
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            fusedPool(new Tensor[] {x[2], w, null}, 1, 1);
+        }
+        Tensor y2 = fusedPool(new Tensor[] {x[2], w, null}, 1, 1);
+        y1.backward(up);
+        y2.backward(up);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(alone[i], x[i].grad().toFloatArray(), "input " + i);
         }
     }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** The pool of dead interior gradients: per thread, by exact size, the most recent first, and bounded. */
+/**
+ * The pools of dead interior gradients and of ops' dead index arrays: per thread, by exact size, the most recent
+ * first, and bounded.
+ */
 class GradBuffersTest {
 
     @Test
@@ -38,5 +41,15 @@ class GradBuffersTest {
         float[] huge = new float[(int) GradBuffers.MAX_FLOATS + 1];
         GradBuffers.give(huge);
         assertNotSame(huge, GradBuffers.take(huge.length), "an array past the bound alone is not kept");
+    }
+
+    @Test
+    void indexArraysHaveAPoolOfTheirOwn() {
+        int[] a = new int[777];
+        GradBuffers.giveInts(a);
+        assertEquals(777, GradBuffers.take(777).length, "a float array of that size is another pool's");
+        assertEquals(776, GradBuffers.takeInts(776).length, "another size: a new array");
+        assertSame(a, GradBuffers.takeInts(777));
+        assertNotSame(a, GradBuffers.takeInts(777), "taken once only");
     }
 }

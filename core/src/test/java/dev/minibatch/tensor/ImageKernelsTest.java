@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets, and
  * {@link Kernels#sumPlanes}. Winograd's transforms, {@link Kernels#combineRows}, bit for bit against their
  * definition.
- * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit.
+ * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit, and its backward
+ * {@link Kernels#maxPool2x2Backward} against its definition.
  */
 class ImageKernelsTest {
     private static final List<Kernels> BOTH = List.of(new PlainKernels(), new VectorKernels());
@@ -238,6 +239,40 @@ class ImageKernelsTest {
                         kern.name() + " window " + j);
             }
             assertEquals(SENTINEL, out[OUT_OFF - 1], kern.name());
+        }
+    }
+
+    @Test
+    void maxPool2x2BackwardWritesEachWindowsFourElementsInBothKernelSets() {
+        // The pooled gradient where the window's maximum is, if that maximum is above zero (a NaN, a zero, a
+        // negative zero or a negative maximum gives zeros), as 0 + g (so a gradient of -0 lands as +0); zero at
+        // the three other elements. 37 windows: two whole vectors and a tail, past offsets in every array.
+        float[] specials = {0f, -0f, 1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, -1f};
+        int w = 6;
+        int count = 37;
+        int[] corners = new int[count];
+        int[] argmax = new int[OUT_OFF + count];
+        float[] values = new float[OUT_OFF + count];
+        float[] gOut = randoms(OUT_OFF + count);
+        for (int j = 0; j < count; j++) {
+            corners[j] = j / 3 * 2 * w + j % 3 * 2;
+            argmax[OUT_OFF + j] = corners[j] + new int[] {0, 1, w, w + 1}[random.nextInt(4)];
+            values[OUT_OFF + j] = random.nextInt(2) == 0 ? specials[random.nextInt(specials.length)] : random.nextFloat() - 0.5f;
+            gOut[OUT_OFF + j] = random.nextInt(5) == 0 ? -0f : gOut[OUT_OFF + j];
+        }
+        for (Kernels kern : BOTH) {
+            float[] g = filled(IN_OFF + 2 * count * w);
+            kern.maxPool2x2Backward(gOut, values, argmax, OUT_OFF, corners, count, w, g, IN_OFF);
+            for (int j = 0; j < count; j++) {
+                for (int d : new int[] {0, 1, w, w + 1}) {
+                    int at = corners[j] + d;
+                    float expected = at == argmax[OUT_OFF + j] && values[OUT_OFF + j] > 0f ? 0f + gOut[OUT_OFF + j] : 0f;
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(g[IN_OFF + at]),
+                            kern.name() + " window " + j + " element " + d);
+                }
+            }
+            assertEquals(SENTINEL, g[IN_OFF - 1], kern.name());
+            assertEquals(SENTINEL, g[g.length - 1], kern.name() + ": rows past the last window's are not written");
         }
     }
 
