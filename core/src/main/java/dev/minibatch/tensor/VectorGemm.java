@@ -43,6 +43,12 @@ final class VectorGemm {
      * one is packed: read in place, 256 x 784 was 20% slower (a new page for every step of a panel).
      */
     static final long DIRECT_B_FLOATS = 128 * 1024;
+    /**
+     * A product over k at most this deep runs on the one-vector tiles, four times over: C2 compiles the last nine of
+     * the 24 stores of the four-vector tiles as boxed Java code (past its inlining budget), and in a product over
+     * ten steps, the input gradient of a layer with ten outputs, those stores took longer than the multiply-adds.
+     */
+    private static final int SHORT_K = 16;
 
     /** The packed operands, reused by the calling thread; tasks on other threads only read them. */
     private static final ThreadLocal<float[]> PACKED = Scratch.perThread();
@@ -187,38 +193,53 @@ final class VectorGemm {
             }
         }
 
-        /** Columns {@code NR·jp ..} of op(B) as {@code [k][NR]}; columns past n are zeros. */
+        /**
+         * Columns {@code NR·jp ..} of op(B) as {@code [k][NR]}, or as {@code [k][L]} for a last panel at most one
+         * vector wide (the narrow tiles read one vector a step: a classifier's ten outputs packed a quarter of
+         * the floats); columns past n are zeros.
+         */
         private void packB(int jp) {
             int j0 = jp * NR;
             int cols = Math.min(NR, n - j0);
+            int width = panelWidth(j0);
             int base = bBase + jp * NR * k;
-            if (cols < NR) {
-                for (int p = 0; p < k; p++) {
-                    Arrays.fill(packed, base + p * NR + cols, base + (p + 1) * NR, 0f);
-                }
+            if (cols < width) {
+                // One fill over the panel: a call per step, for the few floats past the columns, took longer.
+                Arrays.fill(packed, base, base + k * width, 0f);
             }
             if (!transB) {
                 for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, bOff + p * n + j0, packed, base + p * NR, cols);
+                    System.arraycopy(b, bOff + p * n + j0, packed, base + p * width, cols);
                 }
                 return;
             }
             // B is [n, k]: a transpose. Whole vectors of the panel's columns are gathered, a step at a time,
-            // from L rows k apart; columns left over past the last whole vector are copied one by one.
+            // from L rows k apart; columns left over past the last whole vector are scattered, L steps at a time.
             int[] map = Gathers.rows(k);
             int whole = cols / L * L;
             for (int jj = 0; jj < whole; jj += L) {
                 int src = bOff + (j0 + jj) * k;
                 for (int p = 0; p < k; p++) {
-                    FloatVector.fromArray(S, b, src + p, map, 0).intoArray(packed, base + p * NR + jj);
+                    FloatVector.fromArray(S, b, src + p, map, 0).intoArray(packed, base + p * width + jj);
                 }
             }
+            int[] steps = Gathers.steps(width);
+            int wholeSteps = k / L * L;
             for (int jj = whole; jj < cols; jj++) {
                 int src = bOff + (j0 + jj) * k;
-                for (int p = 0; p < k; p++) {
-                    packed[base + p * NR + jj] = b[src + p];
+                int p = 0;
+                for (; p < wholeSteps; p += L) {
+                    FloatVector.fromArray(S, b, src + p).intoArray(packed, base + p * width + jj, steps, 0);
+                }
+                for (; p < k; p++) {
+                    packed[base + p * width + jj] = b[src + p];
                 }
             }
+        }
+
+        /** The row length of the packed panel of B starting at column j0. */
+        private int panelWidth(int j0) {
+            return n - j0 <= L ? L : NR;
         }
 
         /**
@@ -244,8 +265,8 @@ final class VectorGemm {
                 for (int j = j0; j < j1; j += NR) {
                     boolean inPlaceB = directB && j + NR <= n;
                     float[] bArr = inPlaceB ? b : packed;
-                    int bi = inPlaceB ? bOff + pc * n + j : bBase + j * k + pc * NR;
-                    int bStep = inPlaceB ? n : NR;
+                    int bStep = inPlaceB ? n : panelWidth(j);
+                    int bi = inPlaceB ? bOff + pc * n + j : bBase + j * k + pc * bStep;
                     boolean narrow = n - j <= L;
                     for (int i = i0; i < i1; i += MR) {
                         boolean inPlaceA = directA && i + MR <= m;
@@ -265,12 +286,18 @@ final class VectorGemm {
                             di = edges.right(i);
                             ld = NR;
                         }
-                        if (rowsApart && narrow) {
-                            VectorMicroKernels.tile6x1Rows(a, ai, k, 1, bArr, bi, bStep, kc, dst, di, ld);
+                        if (narrow || k <= SHORT_K) {
+                            for (int q = 0, vectors = narrow ? 1 : 4; q < vectors; q++) {
+                                if (rowsApart) {
+                                    VectorMicroKernels.tile6x1Rows(a, ai, k, 1, bArr, bi + q * L, bStep, kc, dst,
+                                            di + q * L, ld);
+                                } else {
+                                    VectorMicroKernels.tile6x1(aArr, ai, aStep, bArr, bi + q * L, bStep, kc, dst,
+                                            di + q * L, ld);
+                                }
+                            }
                         } else if (rowsApart) {
                             VectorMicroKernels.tile6x4Rows(a, ai, k, 1, bArr, bi, bStep, kc, dst, di, ld);
-                        } else if (narrow) {
-                            VectorMicroKernels.tile6x1(aArr, ai, aStep, bArr, bi, bStep, kc, dst, di, ld);
                         } else {
                             VectorMicroKernels.tile6x4(aArr, ai, aStep, bArr, bi, bStep, kc, dst, di, ld);
                         }
@@ -358,6 +385,21 @@ final class VectorGemm {
         }
 
         private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[L]);
+        /** Lane l writes step l of a packed panel of B, one vector or NR floats a step. */
+        private static final int[] STEPS_L = multiples(L);
+        private static final int[] STEPS_NR = multiples(NR);
+
+        private static int[] multiples(int stride) {
+            int[] map = new int[L];
+            for (int l = 0; l < L; l++) {
+                map[l] = l * stride;
+            }
+            return map;
+        }
+
+        static int[] steps(int width) {
+            return width == L ? STEPS_L : STEPS_NR;
+        }
 
         /** Lane l reads row l of rows {@code k} apart: one column of L rows. */
         static int[] rows(int k) {

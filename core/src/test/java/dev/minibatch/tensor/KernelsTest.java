@@ -167,14 +167,15 @@ class KernelsTest {
      * A model trains to the same bits with or without the Vector API module, so the two products agree bit for
      * bit: around the tiles (6 rows, 64 columns), the plain kernel's column
      * blocks (256), the slices of k (128), in every layout, accumulating or not, with NaN, infinities and
-     * both zeros among the values, and for the lesson's and the wide model's products.
+     * both zeros among the values, and for the lesson's, the wide model's and the anchor CNN classifier's products
+     * (ten outputs: a narrow panel of B, and an input gradient over ten steps, on the one-vector tiles).
      */
     @Test
     void gemmGivesTheSameBitsInBothKernelSets() {
         Kernels plain = new PlainKernels();
         Kernels vector = new VectorKernels();
-        int[] sides = {1, 6, 7, 50, 65, 257};
-        int[] depths = {1, 127, 128, 129, 300};
+        int[] sides = {1, 6, 7, 16, 50, 65, 257};
+        int[] depths = {1, 10, 127, 128, 129, 300};
         List<int[]> shapes = new java.util.ArrayList<>();
         for (int m : sides) {
             for (int n : sides) {
@@ -184,7 +185,8 @@ class KernelsTest {
             }
         }
         shapes.addAll(List.of(new int[] {50, 50, 784}, new int[] {50, 784, 50}, new int[] {784, 50, 50},
-                new int[] {256, 800, 784}, new int[] {800, 784, 256}, new int[] {256, 784, 800}));
+                new int[] {256, 800, 784}, new int[] {800, 784, 256}, new int[] {256, 784, 800},
+                new int[] {64, 10, 1568}, new int[] {64, 1568, 10}, new int[] {10, 1568, 64}));
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
