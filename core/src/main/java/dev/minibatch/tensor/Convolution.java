@@ -163,6 +163,9 @@ final class Convolution {
         if (pool != null) {
             pool.release();
         }
+        if (ub != null) {
+            GradBuffers.give(ub);
+        }
         if (gw != null) {
             sumChunks(partial, used, wSize, geo, gw);
         }

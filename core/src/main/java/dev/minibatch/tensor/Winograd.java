@@ -185,11 +185,14 @@ final class Winograd {
         return u;
     }
 
-    /** The transformed weight laid out for the input gradient: per point [O·kW, C], the kernel's columns flipped. */
+    /**
+     * The transformed weight laid out for the input gradient: per point [O·kW, C], the kernel's columns flipped;
+     * a point per task, into an array of {@link GradBuffers}, to be given back after the backward.
+     */
     float[] backWeights(float[] u) {
         int k = taps.length;
-        float[] ub = new float[u.length];
-        for (int p = 0; p < POINTS; p++) {
+        float[] ub = GradBuffers.take(u.length);
+        Parallel.forEach(POINTS, p -> {
             for (int ch = 0; ch < c; ch++) {
                 for (int kx = 0; kx < kw; kx++) {
                     for (int oc = 0; oc < o; oc++) {
@@ -197,7 +200,7 @@ final class Winograd {
                     }
                 }
             }
-        }
+        });
         return ub;
     }
 
