@@ -82,10 +82,7 @@ class FusedTest {
             Tensor upstream = Tensor.randn(g, 50, 50);
             y1.backward(upstream);
             y2.backward(upstream);
-            for (int i = 0; i < (withBias ? 3 : 2); i++) {
-                assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
-                        "gradient of input " + i + ", bias " + withBias);
-            }
+            assertSameGradients(composed, fused, withBias ? 3 : 2, ", bias " + withBias);
         }
     }
 
@@ -113,10 +110,7 @@ class FusedTest {
                 Tensor upstream = Tensor.randn(g, y1.shape());
                 y1.backward(upstream);
                 y2.backward(upstream);
-                for (int i = 0; i < (withBias ? 3 : 2); i++) {
-                    assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
-                            "gradient of input " + i + ", " + what);
-                }
+                assertSameGradients(composed, fused, withBias ? 3 : 2, ", " + what);
             }
         }
     }
@@ -167,10 +161,7 @@ class FusedTest {
         // A second pass adds to the first's gradients.
         fusedPool(fused, stride, groups).backward(upstream);
         composedPool(composed, stride, groups).backward(upstream);
-        for (int i = 0; i < (withBias ? 3 : 2); i++) {
-            assertArrayEquals(composed[i].grad().toFloatArray(), fused[i].grad().toFloatArray(),
-                    "gradient of input " + i + ", " + what);
-        }
+        assertSameGradients(composed, fused, withBias ? 3 : 2, ", " + what);
     }
 
     @Test
@@ -264,5 +255,13 @@ class FusedTest {
             out[i] = Tensor.of(values[i].toFloatArray(), values[i].shape()).requiresGrad(true);
         }
         return out;
+    }
+
+    /** The first {@code count} inputs' gradients, bit for bit. */
+    private static void assertSameGradients(Tensor[] expected, Tensor[] actual, int count, String what) {
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(expected[i].grad().toFloatArray(), actual[i].grad().toFloatArray(),
+                    "gradient of input " + i + what);
+        }
     }
 }
