@@ -91,14 +91,24 @@ interface Kernels {
     void sumRows(float[] a, float[] out, int rows, int cols, boolean accumulate);
 
     /**
-     * Linear combinations of rows: {@code dst[dstOff + r·dstStride + i] (+)= sum_k coef[r·K + k]·src[srcOff +
-     * inputs[k] + i]} for r < outputs and i < n, K = {@code inputs.length}. Each is one chain of fused
-     * multiply-adds over k in order, from zero (or from dst's value when accumulating), zero coefficients
-     * included (an infinite input gives NaN); both kernel sets give the same bits. A Winograd transform, every
-     * tile of a plane at once.
+     * Winograd F(4, 5)'s transforms down the columns ({@link WinogradRows}, {@link Winograd}'s matrices), for
+     * columns i < n: rows {@code src[srcOff + rows[k] + i]} into rows {@code dst[dstOff + r·dstStride + i]}. The
+     * input's eight rows to eight points ({@code BT}); both kernel sets give the same bits.
      */
-    void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst, int dstOff,
-                     int dstStride, int n, boolean accumulate);
+    void winogradInput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n);
+
+    /** {@link #winogradInput}'s layout: eight points' products to four output rows ({@code AT}). */
+    void winogradOutput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n);
+
+    /** {@link #winogradInput}'s layout: four output-gradient rows to eight points ({@code AT}ᵀ). */
+    void winogradOutputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n);
+
+    /**
+     * {@link #winogradInput}'s layout: eight points to a tile's input-gradient rows ({@code BT}ᵀ), its first four
+     * written, or ({@code last}) its last four added to dst.
+     */
+    void winogradInputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n,
+                           boolean last);
 
     /** {@code y += alpha * x}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);

@@ -264,25 +264,25 @@ final class PlainKernels implements Kernels {
     }
 
     @Override
-    public void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst,
-                            int dstOff, int dstStride, int n, boolean accumulate) {
-        combine(src, srcOff, inputs, coef, outputs, dst, dstOff, dstStride, 0, n, accumulate);
+    public void winogradInput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
+        WinogradRows.input(src, srcOff, rows, dst, dstOff, dstStride, 0, n);
     }
 
-    /** {@link #combineRows} for the columns [from, n): also the vector kernel's tail. */
-    static void combine(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst, int dstOff,
-                        int dstStride, int from, int n, boolean accumulate) {
-        int k = inputs.length;
-        for (int r = 0; r < outputs; r++) {
-            for (int i = from; i < n; i++) {
-                int at = dstOff + r * dstStride + i;
-                float acc = accumulate ? dst[at] : 0f;
-                for (int j = 0; j < k; j++) {
-                    acc = Math.fma(src[srcOff + inputs[j] + i], coef[r * k + j], acc);
-                }
-                dst[at] = acc;
-            }
-        }
+    @Override
+    public void winogradOutput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
+        WinogradRows.output(src, srcOff, rows, dst, dstOff, dstStride, 0, n);
+    }
+
+    @Override
+    public void winogradOutputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
+                                   int n) {
+        WinogradRows.outputGrad(src, srcOff, rows, dst, dstOff, dstStride, 0, n);
+    }
+
+    @Override
+    public void winogradInputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n,
+                                  boolean last) {
+        WinogradRows.inputGrad(src, srcOff, rows, dst, dstOff, dstStride, last, 0, n);
     }
 
     @Override

@@ -167,79 +167,30 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /**
-     * Per output row, its coefficients broadcast once: per vector of columns, a load and a multiply-add for
-     * each input. Eight or four inputs (the Winograd transforms'); others, and the columns past the last whole
-     * vector, go to the plain kernel. A row that is not accumulated is zeroed first, so that every chain starts
-     * from dst: a merge of a loaded and a zero start made C2 (JDK 17) box the accumulator.
-     */
     @Override
-    public void combineRows(float[] src, int srcOff, int[] inputs, float[] coef, int outputs, float[] dst,
-                            int dstOff, int dstStride, int n, boolean accumulate) {
-        int k = inputs.length;
-        int whole = k == 8 || k == 4 ? n / L * L : 0;
-        for (int r = 0; r < outputs && whole > 0; r++) {
-            int to = dstOff + r * dstStride;
-            if (!accumulate) {
-                Arrays.fill(dst, to, to + whole, 0f);
-            }
-            if (k == 4) {
-                row4(src, srcOff, inputs, coef, r * 4, dst, to, whole);
-            } else {
-                row8(src, srcOff, inputs, coef, r * 8, dst, to, whole);
-            }
-        }
-        if (whole < n) {
-            PlainKernels.combine(src, srcOff, inputs, coef, outputs, dst, dstOff, dstStride, whole, n, accumulate);
-        }
+    public void winogradInput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
+        int done = VectorWinogradRows.input(src, srcOff, rows, dst, dstOff, dstStride, n);
+        WinogradRows.input(src, srcOff, rows, dst, dstOff, dstStride, done, n);
     }
 
-    /** One output row of eight inputs, added to dst. */
-    private static void row8(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole) {
-        int a0 = srcOff + in[0];
-        int a1 = srcOff + in[1];
-        int a2 = srcOff + in[2];
-        int a3 = srcOff + in[3];
-        int a4 = srcOff + in[4];
-        int a5 = srcOff + in[5];
-        int a6 = srcOff + in[6];
-        int a7 = srcOff + in[7];
-        FloatVector c0 = FloatVector.broadcast(S, coef[c]);
-        FloatVector c1 = FloatVector.broadcast(S, coef[c + 1]);
-        FloatVector c2 = FloatVector.broadcast(S, coef[c + 2]);
-        FloatVector c3 = FloatVector.broadcast(S, coef[c + 3]);
-        FloatVector c4 = FloatVector.broadcast(S, coef[c + 4]);
-        FloatVector c5 = FloatVector.broadcast(S, coef[c + 5]);
-        FloatVector c6 = FloatVector.broadcast(S, coef[c + 6]);
-        FloatVector c7 = FloatVector.broadcast(S, coef[c + 7]);
-        for (int i = 0; i < whole; i += L) {
-            FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
-            acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-            acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-            acc = FloatVector.fromArray(S, src, a3 + i).fma(c3, acc);
-            acc = FloatVector.fromArray(S, src, a4 + i).fma(c4, acc);
-            acc = FloatVector.fromArray(S, src, a5 + i).fma(c5, acc);
-            acc = FloatVector.fromArray(S, src, a6 + i).fma(c6, acc);
-            FloatVector.fromArray(S, src, a7 + i).fma(c7, acc).intoArray(dst, to + i);
-        }
+    @Override
+    public void winogradOutput(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
+        int done = VectorWinogradRows.output(src, srcOff, rows, dst, dstOff, dstStride, n);
+        WinogradRows.output(src, srcOff, rows, dst, dstOff, dstStride, done, n);
     }
 
-    /** One output row of four inputs, added to dst. */
-    private static void row4(float[] src, int srcOff, int[] in, float[] coef, int c, float[] dst, int to, int whole) {
-        int a0 = srcOff + in[0];
-        int a1 = srcOff + in[1];
-        int a2 = srcOff + in[2];
-        int a3 = srcOff + in[3];
-        FloatVector c0 = FloatVector.broadcast(S, coef[c]);
-        FloatVector c1 = FloatVector.broadcast(S, coef[c + 1]);
-        FloatVector c2 = FloatVector.broadcast(S, coef[c + 2]);
-        FloatVector c3 = FloatVector.broadcast(S, coef[c + 3]);
-        for (int i = 0; i < whole; i += L) {
-            FloatVector acc = FloatVector.fromArray(S, src, a0 + i).fma(c0, FloatVector.fromArray(S, dst, to + i));
-            acc = FloatVector.fromArray(S, src, a1 + i).fma(c1, acc);
-            acc = FloatVector.fromArray(S, src, a2 + i).fma(c2, acc);
-            FloatVector.fromArray(S, src, a3 + i).fma(c3, acc).intoArray(dst, to + i);
-        }
+    @Override
+    public void winogradOutputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
+                                   int n) {
+        int done = VectorWinogradRows.outputGrad(src, srcOff, rows, dst, dstOff, dstStride, n);
+        WinogradRows.outputGrad(src, srcOff, rows, dst, dstOff, dstStride, done, n);
+    }
+
+    @Override
+    public void winogradInputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n,
+                                  boolean last) {
+        int done = VectorWinogradRows.inputGrad(src, srcOff, rows, dst, dstOff, dstStride, last, n);
+        WinogradRows.inputGrad(src, srcOff, rows, dst, dstOff, dstStride, last, done, n);
     }
 
     @Override

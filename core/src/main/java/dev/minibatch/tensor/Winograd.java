@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A stride-1 convolution with kernels five rows high, by Winograd's minimal filtering F(4, 5) down each column:
  * four output rows from eight input rows with 8 multiplications per kernel column, input channel and output
  * channel, where the direct convolution takes 20. Tiles run down the columns, so that every transform combines
- * whole rows ({@link Kernels#combineRows}: contiguous vectors, no gathers); the input channels and the kernel's
+ * whole rows ({@link Kernels#winogradInput} and its kin: contiguous vectors, no gathers); the input channels and the kernel's
  * columns are summed in the transformed domain by {@link Kernels#correlate}, once per point, over the points'
  * planes laid out like a padded image, rows {@code rs} apart, the columns past a row's data zero and shared with
  * the next row's left padding.
@@ -37,35 +37,11 @@ final class Winograd {
     private static final int WHOLE = 16;
 
     /*
-     * AT evaluates the four outputs' polynomial at the points; BT is the inverse evaluation, its rows scaled
-     * to small dyadic numbers, exact in floats, so that only the weights' transform G (once per step) rounds
-     * its coefficients.
+     * AT (4x8) evaluates the four outputs' polynomial at the points; BT (8x8) is the inverse evaluation, its rows
+     * scaled to small dyadic numbers, exact in floats, so that only the weights' transform G (once per step)
+     * rounds its coefficients. Their products with rows are WinogradRows', written out with shared sums.
      */
-    private static final float[][] AT = {
-        {1, 1, 1, 1, 1, 1, 1, 0},
-        {0, 1, -1, 2, -2, 0.5f, -0.5f, 0},
-        {0, 1, 1, 4, 4, 0.25f, 0.25f, 0},
-        {0, 1, -1, 8, -8, 0.125f, -0.125f, 1},
-    };
-    private static final float[][] BT = {
-        {1, 0, -5.25f, 0, 5.25f, 0, -1, 0},
-        {0, -1, -1, 4.25f, 4.25f, -1, -1, 0},
-        {0, 1, -1, -4.25f, 4.25f, 1, -1, 0},
-        {0, 2, 1, -10, -5, 8, 4, 0},
-        {0, -2, 1, 10, -5, -8, 4, 0},
-        {0, 4, 8, -5, -10, 1, 2, 0},
-        {0, -4, 8, 5, -10, -1, 2, 0},
-        {0, -1, 0, 5.25f, 0, -5.25f, 0, 1},
-    };
     private static final double[][] G = g();
-    /** Flat coefficients, [outputs][inputs]: the output transform, the output gradient's, the input's. */
-    private static final float[] OUTPUTS = flat(AT, false, 0, OUT);
-    private static final float[] OUTPUT_GRADS = flat(AT, true, 0, POINTS);
-    private static final float[] INPUTS = flat(BT, false, 0, POINTS);
-    /** The input gradient's, to a tile's first four rows and to its last four (the next tile's first). */
-    private static final float[] INPUT_GRADS_FIRST = flat(BT, true, 0, OUT);
-    private static final float[] INPUT_GRADS_LAST = flat(BT, true, OUT, OUT);
-
     private static final ThreadLocal<float[]> PADDED = Scratch.perThread();
     private static final ThreadLocal<float[]> POINT_PLANES = Scratch.perThread();
     private static final ThreadLocal<float[]> PRODUCTS = Scratch.perThread();
@@ -96,7 +72,7 @@ final class Winograd {
     /** Where each input channel's plane of points starts: the weight gradient's kernel rows, in the points. */
     private final int[] channelStarts;
     /**
-     * combineRows' inputs: the padded input's eight rows of a tile, in its four phases; the products' eight
+     * The transforms' rows: the padded input's eight rows of a tile, in its four phases; the products' eight
      * planes (and the output gradient's four phases, at the same offsets); the input gradient's eight points.
      */
     private final int[] inputRows;
@@ -214,7 +190,7 @@ final class Winograd {
                     plane);
         }
         float[] phases = Scratch.floats(GRID, OUT * outPlane);
-        Kernels.get().combineRows(m, 0, productRows, OUTPUTS, OUT, phases, 0, outPlane, outPlane, false);
+        Kernels.get().winogradOutput(m, 0, productRows, phases, 0, outPlane, outPlane);
         int oh = win.oh();
         int ow = win.ow();
         for (int oc = 0; oc < o; oc++) {
@@ -242,7 +218,7 @@ final class Winograd {
                         py % OUT * inPoints + ch * stride + py / OUT * rs + win.pw(), w);
             }
         }
-        Kernels.get().combineRows(padded, 0, inputRows, INPUTS, POINTS, v, 0, inPoints, inPoints, false);
+        Kernels.get().winogradInput(padded, 0, inputRows, v, 0, inPoints, inPoints);
     }
 
     /**
@@ -297,7 +273,7 @@ final class Winograd {
             }
         }
         int points = transposed ? outPlane : outPoints;
-        Kernels.get().combineRows(rows, 0, gradRows, OUTPUT_GRADS, POINTS, dm, 0, points, outPlane, false);
+        Kernels.get().winogradOutputGrad(rows, 0, gradRows, dm, 0, points, outPlane);
         for (int p = 0; p < POINTS && !transposed; p++) {
             Arrays.fill(dm, p * outPoints + outPlane, (p + 1) * outPoints, 0f);
         }
@@ -320,8 +296,8 @@ final class Winograd {
         }
         // One tile row of slack past the last phase: the second pass adds the channels' zero last rows there.
         float[] rows = Scratch.floats(GRID, OUT * inPoints + rs);
-        Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_FIRST, OUT, rows, 0, inPoints, inPoints, false);
-        Kernels.get().combineRows(dv, 0, gradPointRows, INPUT_GRADS_LAST, OUT, rows, rs, inPoints, inPoints, true);
+        Kernels.get().winogradInputGrad(dv, 0, gradPointRows, rows, 0, inPoints, inPoints, false);
+        Kernels.get().winogradInputGrad(dv, 0, gradPointRows, rows, rs, inPoints, inPoints, true);
         int h = win.h();
         int w = win.w();
         float[] out = gx.array();
@@ -367,25 +343,6 @@ final class Winograd {
     /** Floats of the transformed weights' gradient: per point [C·kW, O]. */
     int weightGradSize() {
         return POINTS * o * taps.length;
-    }
-
-    /** Rows [from, from + count) of {@code m}, in one array; or of its transpose. */
-    private static float[] flat(float[][] m, boolean transposed, int from, int count) {
-        float[][] t = m;
-        if (transposed) {
-            t = new float[m[0].length][m.length];
-            for (int r = 0; r < m.length; r++) {
-                for (int j = 0; j < m[0].length; j++) {
-                    t[j][r] = m[r][j];
-                }
-            }
-        }
-        int cols = t[0].length;
-        float[] f = new float[count * cols];
-        for (int r = 0; r < count; r++) {
-            System.arraycopy(t[from + r], 0, f, r * cols, cols);
-        }
-        return f;
     }
 
     /**

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link Kernels#correlateWeights}, against double-precision sums: sizes around the vector tiles (8 channels
  * by 3 vectors; 4 by 4), runs of positions with and without a last partial vector, offsets and leading
  * dimensions past the sizes; {@link Kernels#correlateWeightsRows} also bit for bit between the kernel sets, and
- * {@link Kernels#sumPlanes}. Winograd's transforms, {@link Kernels#combineRows}, bit for bit against their
- * definition.
+ * {@link Kernels#sumPlanes}. Winograd's transforms ({@link Kernels#winogradInput} and the three others) against
+ * their matrices, and bit for bit between the kernel sets.
  * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit, and its backward
  * {@link Kernels#maxPool2x2Backward} against its definition.
  */
@@ -56,46 +56,89 @@ class ImageKernelsTest {
         }
     }
 
+    /** Winograd F(4, 5)'s matrices (points 0, ±1, ±2, ±1/2, infinity; BT's rows scaled to dyadic numbers). */
+    private static final double[][] AT = {
+        {1, 1, 1, 1, 1, 1, 1, 0},
+        {0, 1, -1, 2, -2, 0.5, -0.5, 0},
+        {0, 1, 1, 4, 4, 0.25, 0.25, 0},
+        {0, 1, -1, 8, -8, 0.125, -0.125, 1},
+    };
+    private static final double[][] BT = {
+        {1, 0, -5.25, 0, 5.25, 0, -1, 0},
+        {0, -1, -1, 4.25, 4.25, -1, -1, 0},
+        {0, 1, -1, -4.25, 4.25, 1, -1, 0},
+        {0, 2, 1, -10, -5, 8, 4, 0},
+        {0, -2, 1, 10, -5, -8, 4, 0},
+        {0, 4, 8, -5, -10, 1, 2, 0},
+        {0, -4, 8, 5, -10, -1, 2, 0},
+        {0, -1, 0, 5.25, 0, -5.25, 0, 1},
+    };
+
+    /** The four transforms of the Winograd rows, by name: what a kernel set computes. */
+    private interface Transform {
+        void apply(Kernels kern, float[] src, int[] rows, float[] dst, int ld, int n);
+    }
+
     @Test
-    void combineRowsGivesItsDefinitionsBitsInBothKernelSets() {
-        // Eight and four inputs (the vector loops) and three (the plain fallback); columns past the last whole
-        // vector; written or added to dst; NaN, infinities and both zeros among the inputs and coefficients.
-        for (Kernels kern : BOTH) {
-            for (int inputs : new int[] {8, 4, 3}) {
-                for (int outputs : new int[] {1, 4, 8}) {
-                    for (int n : new int[] {1, 15, 16, 17, 64, 100}) {
-                        for (boolean accumulate : new boolean[] {false, true}) {
-                            checkCombine(kern, inputs, outputs, n, accumulate);
-                        }
-                    }
-                }
+    void winogradTransformsAreTheirMatricesInBothKernelSetsWithTheSameBits() {
+        // Columns past the last whole vector; inputs in rows out of order and past an offset; each output row
+        // against its matrix row summed in double, and the two kernel sets bit for bit, NaN and infinities too.
+        double[][] btT = transpose(BT);
+        Object[][] cases = {
+            {"input", BT, 0, (Transform) (k, src, rows, dst, ld, n) -> k.winogradInput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
+            {"output", AT, 0, (Transform) (k, src, rows, dst, ld, n) -> k.winogradOutput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
+            {"outputGrad", transpose(AT), 0, (Transform) (k, src, rows, dst, ld, n) ->
+                    k.winogradOutputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
+            {"inputGrad first", Arrays.copyOfRange(btT, 0, 4), 0, (Transform) (k, src, rows, dst, ld, n) ->
+                    k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, false)},
+            {"inputGrad last", Arrays.copyOfRange(btT, 4, 8), 1, (Transform) (k, src, rows, dst, ld, n) ->
+                    k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, true)},
+        };
+        for (Object[] c : cases) {
+            for (int n : new int[] {1, 15, 16, 17, 64, 100}) {
+                checkTransform((String) c[0], (double[][]) c[1], (Integer) c[2] == 1, (Transform) c[3], n);
             }
         }
     }
 
-    private void checkCombine(Kernels kern, int inputs, int outputs, int n, boolean accumulate) {
+    private void checkTransform(String name, double[][] matrix, boolean adds, Transform transform, int n) {
+        int inputs = matrix[0].length;
+        int ld = n + 4;
         int[] rows = new int[inputs];
         for (int k = 0; k < inputs; k++) {
-            rows[k] = (k * 7) % inputs * (n + 3) + k % 2;
+            rows[k] = (k * 3) % inputs * (n + 3) + k % 2;
         }
-        float[] src = specials(IN_OFF + inputs * (n + 3) + 2);
-        float[] coef = specials(outputs * inputs);
-        int ld = n + 4;
-        float[] dst = specials(OUT_OFF + outputs * ld);
-        float[] expected = dst.clone();
-        for (int r = 0; r < outputs; r++) {
+        float[] src = randoms(IN_OFF + inputs * (n + 3) + 2);
+        float[] before = randoms(OUT_OFF + matrix.length * ld);
+        float[] dst = before.clone();
+        transform.apply(new VectorKernels(), src, rows, dst, ld, n);
+        for (int r = 0; r < matrix.length; r++) {
             for (int i = 0; i < n; i++) {
                 int at = OUT_OFF + r * ld + i;
-                float acc = accumulate ? dst[at] : 0f;
+                double sum = adds ? before[at] : 0;
                 for (int k = 0; k < inputs; k++) {
-                    acc = Math.fma(src[IN_OFF + rows[k] + i], coef[r * inputs + k], acc);
+                    sum += matrix[r][k] * src[IN_OFF + rows[k] + i];
                 }
-                expected[at] = acc;
+                assertEquals(sum, dst[at], 1e-5, name + " n=" + n + " row " + r + " column " + i);
             }
         }
-        kern.combineRows(src, IN_OFF, rows, coef, outputs, dst, OUT_OFF, ld, n, accumulate);
-        assertArrayEquals(expected, dst, kern.name() + " inputs=" + inputs + " outputs=" + outputs + " n=" + n
-                + " accumulate=" + accumulate);
+        assertEquals(before[OUT_OFF - 1], dst[OUT_OFF - 1], name + ": nothing written before dst");
+        float[] special = specials(src.length);
+        float[] plain = before.clone();
+        float[] vector = before.clone();
+        transform.apply(new PlainKernels(), special, rows, plain, ld, n);
+        transform.apply(new VectorKernels(), special, rows, vector, ld, n);
+        assertArrayEquals(plain, vector, name + " n=" + n + ": the kernel sets' bits");
+    }
+
+    private static double[][] transpose(double[][] m) {
+        double[][] t = new double[m[0].length][m.length];
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[0].length; c++) {
+                t[c][r] = m[r][c];
+            }
+        }
+        return t;
     }
 
     @Test
