@@ -6,6 +6,8 @@ import dev.minibatch.GradCheck;
 import dev.minibatch.nn.Functional;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static dev.minibatch.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,6 +164,20 @@ class FusedTest {
         fusedPool(fused, stride, groups).backward(upstream);
         composedPool(composed, stride, groups).backward(upstream);
         assertSameGradients(composed, fused, withBias ? 3 : 2, ", " + what);
+    }
+
+    @Test
+    void thePoolingIndicesAreGivenBackAfterTheBackwardAndWithoutAGraph() {
+        // A new array is all zeros; the one given back holds the windows' maxima, at least one past index 0.
+        Generator g = new Generator(11);
+        Tensor w = Tensor.randn(g, 4, 2, 3, 3).requiresGrad(true);
+        int windows = 2 * 4 * 3 * 3;
+        fusedPool(new Tensor[] {Tensor.randn(g, 2, 2, 6, 6), w, null}, 1, 1).backward(Tensor.randn(g, 2, 4, 3, 3));
+        assertTrue(Arrays.stream(GradBuffers.takeInts(windows)).anyMatch(i -> i > 0), "given back after the backward");
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            fusedPool(new Tensor[] {Tensor.randn(g, 2, 2, 6, 6), w, null}, 1, 1);
+        }
+        assertTrue(Arrays.stream(GradBuffers.takeInts(windows)).anyMatch(i -> i > 0), "given back at once, no graph");
     }
 
     @Test
