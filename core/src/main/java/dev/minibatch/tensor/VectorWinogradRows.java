@@ -18,28 +18,21 @@ final class VectorWinogradRows {
 
     /** {@link WinogradRows#input} for the whole vectors of [0, n); returns where it stopped. */
     static int input(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
-        int r0 = srcOff + rows[0];
-        int r1 = srcOff + rows[1];
-        int r2 = srcOff + rows[2];
-        int r3 = srcOff + rows[3];
-        int r4 = srcOff + rows[4];
-        int r5 = srcOff + rows[5];
-        int r6 = srcOff + rows[6];
-        int r7 = srcOff + rows[7];
+        int[] r = starts(srcOff, rows);
         FloatVector k425 = FloatVector.broadcast(S, -4.25f);
         FloatVector k5 = FloatVector.broadcast(S, -5f);
         FloatVector k4 = FloatVector.broadcast(S, 4f);
         FloatVector k525 = FloatVector.broadcast(S, 5.25f);
         int whole = n / L * L;
         for (int i = 0; i < whole; i += L) {
-            FloatVector d0 = FloatVector.fromArray(S, src, r0 + i);
-            FloatVector d1 = FloatVector.fromArray(S, src, r1 + i);
-            FloatVector d2 = FloatVector.fromArray(S, src, r2 + i);
-            FloatVector d3 = FloatVector.fromArray(S, src, r3 + i);
-            FloatVector d4 = FloatVector.fromArray(S, src, r4 + i);
-            FloatVector d5 = FloatVector.fromArray(S, src, r5 + i);
-            FloatVector d6 = FloatVector.fromArray(S, src, r6 + i);
-            FloatVector d7 = FloatVector.fromArray(S, src, r7 + i);
+            FloatVector d0 = FloatVector.fromArray(S, src, r[0] + i);
+            FloatVector d1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector d2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector d3 = FloatVector.fromArray(S, src, r[3] + i);
+            FloatVector d4 = FloatVector.fromArray(S, src, r[4] + i);
+            FloatVector d5 = FloatVector.fromArray(S, src, r[5] + i);
+            FloatVector d6 = FloatVector.fromArray(S, src, r[6] + i);
+            FloatVector d7 = FloatVector.fromArray(S, src, r[7] + i);
             FloatVector a = d4.fma(k425, d2.add(d6));
             FloatVector b = d3.fma(k425, d1.add(d5));
             FloatVector c = d4.fma(k5, d6.fma(k4, d2));
@@ -61,14 +54,7 @@ final class VectorWinogradRows {
 
     /** {@link WinogradRows#output} for the whole vectors of [0, n); returns where it stopped. */
     static int output(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
-        int r0 = srcOff + rows[0];
-        int r1 = srcOff + rows[1];
-        int r2 = srcOff + rows[2];
-        int r3 = srcOff + rows[3];
-        int r4 = srcOff + rows[4];
-        int r5 = srcOff + rows[5];
-        int r6 = srcOff + rows[6];
-        int r7 = srcOff + rows[7];
+        int[] r = starts(srcOff, rows);
         FloatVector k05 = FloatVector.broadcast(S, 0.5f);
         FloatVector k2 = FloatVector.broadcast(S, 2f);
         FloatVector k025 = FloatVector.broadcast(S, 0.25f);
@@ -77,12 +63,12 @@ final class VectorWinogradRows {
         FloatVector k8 = FloatVector.broadcast(S, 8f);
         int whole = n / L * L;
         for (int i = 0; i < whole; i += L) {
-            FloatVector m1 = FloatVector.fromArray(S, src, r1 + i);
-            FloatVector m2 = FloatVector.fromArray(S, src, r2 + i);
-            FloatVector m3 = FloatVector.fromArray(S, src, r3 + i);
-            FloatVector m4 = FloatVector.fromArray(S, src, r4 + i);
-            FloatVector m5 = FloatVector.fromArray(S, src, r5 + i);
-            FloatVector m6 = FloatVector.fromArray(S, src, r6 + i);
+            FloatVector m1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector m2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector m3 = FloatVector.fromArray(S, src, r[3] + i);
+            FloatVector m4 = FloatVector.fromArray(S, src, r[4] + i);
+            FloatVector m5 = FloatVector.fromArray(S, src, r[5] + i);
+            FloatVector m6 = FloatVector.fromArray(S, src, r[6] + i);
             FloatVector s12 = m1.add(m2);
             FloatVector d12 = m1.sub(m2);
             FloatVector s34 = m3.add(m4);
@@ -90,10 +76,10 @@ final class VectorWinogradRows {
             FloatVector s56 = m5.add(m6);
             FloatVector d56 = m5.sub(m6);
             int to = dstOff + i;
-            FloatVector.fromArray(S, src, r0 + i).add(s12).add(s34).add(s56).intoArray(dst, to);
+            FloatVector.fromArray(S, src, r[0] + i).add(s12).add(s34).add(s56).intoArray(dst, to);
             d56.fma(k05, d34.fma(k2, d12)).intoArray(dst, to + dstStride);
             s56.fma(k025, s34.fma(k4, s12)).intoArray(dst, to + 2 * dstStride);
-            d56.fma(k0125, d34.fma(k8, d12)).add(FloatVector.fromArray(S, src, r7 + i))
+            d56.fma(k0125, d34.fma(k8, d12)).add(FloatVector.fromArray(S, src, r[7] + i))
                     .intoArray(dst, to + 3 * dstStride);
         }
         return whole;
@@ -101,18 +87,15 @@ final class VectorWinogradRows {
 
     /** {@link WinogradRows#outputGrad} for the whole vectors of [0, n); returns where it stopped. */
     static int outputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, int n) {
-        int r0 = srcOff + rows[0];
-        int r1 = srcOff + rows[1];
-        int r2 = srcOff + rows[2];
-        int r3 = srcOff + rows[3];
+        int[] r = starts(srcOff, rows);
         FloatVector k4 = FloatVector.broadcast(S, 4f);
         FloatVector k025 = FloatVector.broadcast(S, 0.25f);
         int whole = n / L * L;
         for (int i = 0; i < whole; i += L) {
-            FloatVector g0 = FloatVector.fromArray(S, src, r0 + i);
-            FloatVector g1 = FloatVector.fromArray(S, src, r1 + i);
-            FloatVector g2 = FloatVector.fromArray(S, src, r2 + i);
-            FloatVector g3 = FloatVector.fromArray(S, src, r3 + i);
+            FloatVector g0 = FloatVector.fromArray(S, src, r[0] + i);
+            FloatVector g1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector g2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector g3 = FloatVector.fromArray(S, src, r[3] + i);
             FloatVector e1 = g0.add(g2);
             FloatVector o1 = g1.add(g3);
             FloatVector e2 = g2.fma(k4, g0);
@@ -141,14 +124,7 @@ final class VectorWinogradRows {
 
     private static int inputGradFirst(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
                                       int n) {
-        int r0 = srcOff + rows[0];
-        int r1 = srcOff + rows[1];
-        int r2 = srcOff + rows[2];
-        int r3 = srcOff + rows[3];
-        int r4 = srcOff + rows[4];
-        int r5 = srcOff + rows[5];
-        int r6 = srcOff + rows[6];
-        int r7 = srcOff + rows[7];
+        int[] r = starts(srcOff, rows);
         FloatVector k4 = FloatVector.broadcast(S, 4f);
         FloatVector k2 = FloatVector.broadcast(S, 2f);
         FloatVector km525 = FloatVector.broadcast(S, -5.25f);
@@ -158,14 +134,14 @@ final class VectorWinogradRows {
         FloatVector km10 = FloatVector.broadcast(S, -10f);
         int whole = n / L * L;
         for (int i = 0; i < whole; i += L) {
-            FloatVector v0 = FloatVector.fromArray(S, src, r0 + i);
-            FloatVector v1 = FloatVector.fromArray(S, src, r1 + i);
-            FloatVector v2 = FloatVector.fromArray(S, src, r2 + i);
-            FloatVector v3 = FloatVector.fromArray(S, src, r3 + i);
-            FloatVector v4 = FloatVector.fromArray(S, src, r4 + i);
-            FloatVector v5 = FloatVector.fromArray(S, src, r5 + i);
-            FloatVector v6 = FloatVector.fromArray(S, src, r6 + i);
-            FloatVector v7 = FloatVector.fromArray(S, src, r7 + i);
+            FloatVector v0 = FloatVector.fromArray(S, src, r[0] + i);
+            FloatVector v1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector v2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector v3 = FloatVector.fromArray(S, src, r[3] + i);
+            FloatVector v4 = FloatVector.fromArray(S, src, r[4] + i);
+            FloatVector v5 = FloatVector.fromArray(S, src, r[5] + i);
+            FloatVector v6 = FloatVector.fromArray(S, src, r[6] + i);
+            FloatVector v7 = FloatVector.fromArray(S, src, r[7] + i);
             FloatVector s12 = v1.add(v2);
             FloatVector d21 = v2.sub(v1);
             FloatVector s34 = v3.add(v4);
@@ -183,14 +159,7 @@ final class VectorWinogradRows {
 
     private static int inputGradLast(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
                                      int n) {
-        int r0 = srcOff + rows[0];
-        int r1 = srcOff + rows[1];
-        int r2 = srcOff + rows[2];
-        int r3 = srcOff + rows[3];
-        int r4 = srcOff + rows[4];
-        int r5 = srcOff + rows[5];
-        int r6 = srcOff + rows[6];
-        int r7 = srcOff + rows[7];
+        int[] r = starts(srcOff, rows);
         FloatVector k525 = FloatVector.broadcast(S, 5.25f);
         FloatVector km10 = FloatVector.broadcast(S, -10f);
         FloatVector km5 = FloatVector.broadcast(S, -5f);
@@ -200,14 +169,14 @@ final class VectorWinogradRows {
         FloatVector k4 = FloatVector.broadcast(S, 4f);
         int whole = n / L * L;
         for (int i = 0; i < whole; i += L) {
-            FloatVector v0 = FloatVector.fromArray(S, src, r0 + i);
-            FloatVector v1 = FloatVector.fromArray(S, src, r1 + i);
-            FloatVector v2 = FloatVector.fromArray(S, src, r2 + i);
-            FloatVector v3 = FloatVector.fromArray(S, src, r3 + i);
-            FloatVector v4 = FloatVector.fromArray(S, src, r4 + i);
-            FloatVector v5 = FloatVector.fromArray(S, src, r5 + i);
-            FloatVector v6 = FloatVector.fromArray(S, src, r6 + i);
-            FloatVector v7 = FloatVector.fromArray(S, src, r7 + i);
+            FloatVector v0 = FloatVector.fromArray(S, src, r[0] + i);
+            FloatVector v1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector v2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector v3 = FloatVector.fromArray(S, src, r[3] + i);
+            FloatVector v4 = FloatVector.fromArray(S, src, r[4] + i);
+            FloatVector v5 = FloatVector.fromArray(S, src, r[5] + i);
+            FloatVector v6 = FloatVector.fromArray(S, src, r[6] + i);
+            FloatVector v7 = FloatVector.fromArray(S, src, r[7] + i);
             FloatVector s12 = v1.add(v2);
             FloatVector d21 = v2.sub(v1);
             FloatVector s34 = v3.add(v4);
@@ -225,5 +194,14 @@ final class VectorWinogradRows {
             FloatVector.fromArray(S, dst, to3).add(v7).intoArray(dst, to3);
         }
         return whole;
+    }
+
+    /** Where each input row starts: the loops' loads, hoisted. */
+    private static int[] starts(int srcOff, int[] rows) {
+        int[] r = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            r[k] = srcOff + rows[k];
+        }
+        return r;
     }
 }
