@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link WinogradRows}' transforms on the Vector API, a whole vector of columns at a time, the same operations in
  * the same order; the columns past the last whole vector are left to {@link WinogradRows}. Each transform loads
  * its rows once per vector and writes all its outputs: the generic combination of rows it replaces loaded the
- * eight rows again for every output, with a multiply-add for every coefficient, zeros included.
+ * eight rows again for every output, with a multiply-add for every coefficient, zeros included. Each method
+ * loads and pairs its rows itself, as {@link WinogradRows} does: a vector passed to or returned from a method the
+ * JIT does not inline is boxed, and the loop then runs at scalar speed.
  */
 final class VectorWinogradRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
