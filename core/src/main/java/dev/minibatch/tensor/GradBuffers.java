@@ -38,7 +38,7 @@ final class GradBuffers {
         FLOATS.get().give(array);
     }
 
-    /** An array of exactly {@code size} ints, with unspecified contents: one given back on this thread, or a new one. */
+    /** An array of exactly {@code size} ints, its contents unspecified: one given back on this thread, or new. */
     static int[] takeInts(int size) {
         return INTS.get().take(size);
     }

@@ -11,7 +11,8 @@ import java.util.Arrays;
 record ReluPool2x2(float[] values, int[] argmax, int[] corners, int w, boolean covered) {
     static ReluPool2x2 of(int n, int o, Window2d win) {
         int[] corners = Pooling.corners2x2(o, win.oh(), win.ow());
-        return new ReluPool2x2(new float[n * corners.length], GradBuffers.takeInts(n * corners.length), corners, win.ow(),
+        int windows = n * corners.length;
+        return new ReluPool2x2(new float[windows], GradBuffers.takeInts(windows), corners, win.ow(),
                 win.oh() % 2 == 0 && win.ow() % 2 == 0);
     }
 

@@ -6,10 +6,10 @@ import java.util.Arrays;
  * A stride-1 convolution with kernels five rows high, by Winograd's minimal filtering F(4, 5) down each column:
  * four output rows from eight input rows with 8 multiplications per kernel column, input channel and output
  * channel, where the direct convolution takes 20. Tiles run down the columns, so that every transform combines
- * whole rows ({@link Kernels#winogradInput} and its kin: contiguous vectors, no gathers); the input channels and the kernel's
- * columns are summed in the transformed domain by {@link Kernels#correlate}, once per point, over the points'
- * planes laid out like a padded image, rows {@code rs} apart, the columns past a row's data zero and shared with
- * the next row's left padding.
+ * whole rows ({@link Kernels#winogradInput} and its kin: contiguous vectors, no gathers); the input channels and
+ * the kernel's columns are summed in the transformed domain by {@link Kernels#correlate}, once per point, over
+ * the points' planes laid out like a padded image, rows {@code rs} apart, the columns past a row's data zero and
+ * shared with the next row's left padding.
  *
  * <p>With the points 0, ±1, ±2, ±1/2 and infinity: per channel, the padded input's rows 4i..4i+7 give tile row
  * i of the points' planes, {@code v[ξ] = Σ_k BT[ξ][k]·row(4i + k)} (the rows are kept in four phases, row y in

@@ -74,9 +74,13 @@ class ImageKernelsTest {
         {0, -1, 0, 5.25, 0, -5.25, 0, 1},
     };
 
-    /** The four transforms of the Winograd rows, by name: what a kernel set computes. */
+    /** What a kernel set computes for one of the Winograd transforms. */
     private interface Transform {
         void apply(Kernels kern, float[] src, int[] rows, float[] dst, int ld, int n);
+    }
+
+    /** A transform, its matrix, and whether it adds to dst rather than writing. */
+    private record TransformCase(String name, double[][] matrix, boolean adds, Transform transform) {
     }
 
     @Test
@@ -84,24 +88,26 @@ class ImageKernelsTest {
         // Columns past the last whole vector; inputs in rows out of order and past an offset; each output row
         // against its matrix row summed in double, and the two kernel sets bit for bit, NaN and infinities too.
         double[][] btT = transpose(BT);
-        Object[][] cases = {
-            {"input", BT, 0, (Transform) (k, src, rows, dst, ld, n) -> k.winogradInput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
-            {"output", AT, 0, (Transform) (k, src, rows, dst, ld, n) -> k.winogradOutput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
-            {"outputGrad", transpose(AT), 0, (Transform) (k, src, rows, dst, ld, n) ->
-                    k.winogradOutputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n)},
-            {"inputGrad first", Arrays.copyOfRange(btT, 0, 4), 0, (Transform) (k, src, rows, dst, ld, n) ->
-                    k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, false)},
-            {"inputGrad last", Arrays.copyOfRange(btT, 4, 8), 1, (Transform) (k, src, rows, dst, ld, n) ->
-                    k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, true)},
-        };
-        for (Object[] c : cases) {
+        List<TransformCase> cases = List.of(
+                new TransformCase("input", BT, false, (k, src, rows, dst, ld, n) ->
+                        k.winogradInput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)),
+                new TransformCase("output", AT, false, (k, src, rows, dst, ld, n) ->
+                        k.winogradOutput(src, IN_OFF, rows, dst, OUT_OFF, ld, n)),
+                new TransformCase("outputGrad", transpose(AT), false, (k, src, rows, dst, ld, n) ->
+                        k.winogradOutputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n)),
+                new TransformCase("inputGrad first", Arrays.copyOfRange(btT, 0, 4), false, (k, src, rows, dst, ld, n) ->
+                        k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, false)),
+                new TransformCase("inputGrad last", Arrays.copyOfRange(btT, 4, 8), true, (k, src, rows, dst, ld, n) ->
+                        k.winogradInputGrad(src, IN_OFF, rows, dst, OUT_OFF, ld, n, true)));
+        for (TransformCase c : cases) {
             for (int n : new int[] {1, 15, 16, 17, 64, 100}) {
-                checkTransform((String) c[0], (double[][]) c[1], (Integer) c[2] == 1, (Transform) c[3], n);
+                checkTransform(c, n);
             }
         }
     }
 
-    private void checkTransform(String name, double[][] matrix, boolean adds, Transform transform, int n) {
+    private void checkTransform(TransformCase c, int n) {
+        double[][] matrix = c.matrix();
         int inputs = matrix[0].length;
         int ld = n + 4;
         int[] rows = new int[inputs];
@@ -111,24 +117,24 @@ class ImageKernelsTest {
         float[] src = randoms(IN_OFF + inputs * (n + 3) + 2);
         float[] before = randoms(OUT_OFF + matrix.length * ld);
         float[] dst = before.clone();
-        transform.apply(new VectorKernels(), src, rows, dst, ld, n);
+        c.transform().apply(new VectorKernels(), src, rows, dst, ld, n);
         for (int r = 0; r < matrix.length; r++) {
             for (int i = 0; i < n; i++) {
                 int at = OUT_OFF + r * ld + i;
-                double sum = adds ? before[at] : 0;
+                double sum = c.adds() ? before[at] : 0;
                 for (int k = 0; k < inputs; k++) {
                     sum += matrix[r][k] * src[IN_OFF + rows[k] + i];
                 }
-                assertEquals(sum, dst[at], 1e-5, name + " n=" + n + " row " + r + " column " + i);
+                assertEquals(sum, dst[at], 1e-5, c.name() + " n=" + n + " row " + r + " column " + i);
             }
         }
-        assertEquals(before[OUT_OFF - 1], dst[OUT_OFF - 1], name + ": nothing written before dst");
+        assertEquals(before[OUT_OFF - 1], dst[OUT_OFF - 1], c.name() + ": nothing written before dst");
         float[] special = specials(src.length);
         float[] plain = before.clone();
         float[] vector = before.clone();
-        transform.apply(new PlainKernels(), special, rows, plain, ld, n);
-        transform.apply(new VectorKernels(), special, rows, vector, ld, n);
-        assertArrayEquals(plain, vector, name + " n=" + n + ": the kernel sets' bits");
+        c.transform().apply(new PlainKernels(), special, rows, plain, ld, n);
+        c.transform().apply(new VectorKernels(), special, rows, vector, ld, n);
+        assertArrayEquals(plain, vector, c.name() + " n=" + n + ": the kernel sets' bits");
     }
 
     private static double[][] transpose(double[][] m) {
@@ -300,7 +306,8 @@ class ImageKernelsTest {
         for (int j = 0; j < count; j++) {
             corners[j] = j / 3 * 2 * w + j % 3 * 2;
             argmax[OUT_OFF + j] = corners[j] + new int[] {0, 1, w, w + 1}[random.nextInt(4)];
-            values[OUT_OFF + j] = random.nextInt(2) == 0 ? specials[random.nextInt(specials.length)] : random.nextFloat() - 0.5f;
+            values[OUT_OFF + j] = random.nextInt(2) == 0 ? specials[random.nextInt(specials.length)]
+                    : random.nextFloat() - 0.5f;
             gOut[OUT_OFF + j] = random.nextInt(5) == 0 ? -0f : gOut[OUT_OFF + j];
         }
         for (Kernels kern : BOTH) {
@@ -309,7 +316,8 @@ class ImageKernelsTest {
             for (int j = 0; j < count; j++) {
                 for (int d : new int[] {0, 1, w, w + 1}) {
                     int at = corners[j] + d;
-                    float expected = at == argmax[OUT_OFF + j] && values[OUT_OFF + j] > 0f ? 0f + gOut[OUT_OFF + j] : 0f;
+                    boolean passes = at == argmax[OUT_OFF + j] && values[OUT_OFF + j] > 0f;
+                    float expected = passes ? 0f + gOut[OUT_OFF + j] : 0f;
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(g[IN_OFF + at]),
                             kern.name() + " window " + j + " element " + d);
                 }
