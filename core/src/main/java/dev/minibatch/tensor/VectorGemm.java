@@ -237,7 +237,10 @@ final class VectorGemm {
             }
         }
 
-        /** The row length of the packed panel of B starting at column j0. */
+        /**
+         * The row length of the packed panel of B starting at column j0: one vector for a last panel at most that
+         * wide, which the one-vector tiles compute.
+         */
         private int panelWidth(int j0) {
             return n - j0 <= L ? L : NR;
         }
@@ -265,9 +268,9 @@ final class VectorGemm {
                 for (int j = j0; j < j1; j += NR) {
                     boolean inPlaceB = directB && j + NR <= n;
                     float[] bArr = inPlaceB ? b : packed;
+                    boolean narrow = panelWidth(j) == L;
                     int bStep = inPlaceB ? n : panelWidth(j);
                     int bi = inPlaceB ? bOff + pc * n + j : bBase + j * k + pc * bStep;
-                    boolean narrow = n - j <= L;
                     for (int i = i0; i < i1; i += MR) {
                         boolean inPlaceA = directA && i + MR <= m;
                         float[] aArr = inPlaceA ? a : packed;
