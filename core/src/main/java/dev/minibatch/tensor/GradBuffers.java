@@ -14,8 +14,8 @@ import java.util.function.ToIntFunction;
  * allows (its {@code accumulate} is false, so the first writer overwrites every element).
  */
 final class GradBuffers {
-    /** At most this many floats (or ints) are kept per thread in each pool (64 MB), the most recently given first. */
-    static final long MAX_FLOATS = 16L << 20;
+    /** At most this many floats, or ints, are kept per thread in each pool (64 MB), the most recently given first. */
+    static final long MAX_ELEMENTS = 16L << 20;
     private static final ThreadLocal<Pool<float[]>> FLOATS =
             ThreadLocal.withInitial(() -> new Pool<>(float[]::new, a -> a.length));
     /**
@@ -73,12 +73,12 @@ final class GradBuffers {
 
         void give(A array) {
             int size = length.applyAsInt(array);
-            if (size > MAX_FLOATS) {
+            if (size > MAX_ELEMENTS) {
                 return;
             }
             arrays.addFirst(array);
             elements += size;
-            while (elements > MAX_FLOATS) {
+            while (elements > MAX_ELEMENTS) {
                 elements -= length.applyAsInt(arrays.removeLast());
             }
         }

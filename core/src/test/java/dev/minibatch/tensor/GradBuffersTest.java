@@ -28,7 +28,7 @@ class GradBuffersTest {
 
     @Test
     void theMostRecentIsTakenFirstAndTheOldestDroppedPastTheBound() {
-        int half = (int) (GradBuffers.MAX_FLOATS / 2);
+        int half = (int) (GradBuffers.MAX_ELEMENTS / 2);
         float[] oldest = new float[half];
         float[] middle = new float[half];
         float[] newest = new float[half];
@@ -38,7 +38,7 @@ class GradBuffersTest {
         assertSame(newest, GradBuffers.take(half));
         assertSame(middle, GradBuffers.take(half));
         assertNotSame(oldest, GradBuffers.take(half), "dropped: three halves are past the bound");
-        float[] huge = new float[(int) GradBuffers.MAX_FLOATS + 1];
+        float[] huge = new float[(int) GradBuffers.MAX_ELEMENTS + 1];
         GradBuffers.give(huge);
         assertNotSame(huge, GradBuffers.take(huge.length), "an array past the bound alone is not kept");
     }
