@@ -117,9 +117,56 @@ final class VectorWinogradRows {
         return whole;
     }
 
-    /** {@link WinogradRows#inputGrad} for the whole vectors of [0, n); returns where it stopped. */
+    /**
+     * {@link WinogradRows#inputGrad} for the whole vectors of [0, n); returns where it stopped. Its two halves are
+     * two methods: compiled as one loop, C2 sometimes ran out of budget before the last two stores and left them
+     * as boxed Java code.
+     */
     static int inputGrad(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride, boolean last,
                          int n) {
+        return last ? inputGradLast(src, srcOff, rows, dst, dstOff, dstStride, n)
+                : inputGradFirst(src, srcOff, rows, dst, dstOff, dstStride, n);
+    }
+
+    /** A tile's first four rows, written. */
+    private static int inputGradFirst(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
+                                      int n) {
+        int[] r = starts(srcOff, rows);
+        FloatVector k2 = FloatVector.broadcast(S, 2f);
+        FloatVector k4 = FloatVector.broadcast(S, 4f);
+        FloatVector k8 = FloatVector.broadcast(S, 8f);
+        FloatVector k525 = FloatVector.broadcast(S, 5.25f);
+        FloatVector km525 = FloatVector.broadcast(S, -5.25f);
+        FloatVector km5 = FloatVector.broadcast(S, -5f);
+        FloatVector km10 = FloatVector.broadcast(S, -10f);
+        int whole = n / L * L;
+        for (int i = 0; i < whole; i += L) {
+            FloatVector v0 = FloatVector.fromArray(S, src, r[0] + i);
+            FloatVector v1 = FloatVector.fromArray(S, src, r[1] + i);
+            FloatVector v2 = FloatVector.fromArray(S, src, r[2] + i);
+            FloatVector v3 = FloatVector.fromArray(S, src, r[3] + i);
+            FloatVector v4 = FloatVector.fromArray(S, src, r[4] + i);
+            FloatVector v5 = FloatVector.fromArray(S, src, r[5] + i);
+            FloatVector v6 = FloatVector.fromArray(S, src, r[6] + i);
+            FloatVector v7 = FloatVector.fromArray(S, src, r[7] + i);
+            FloatVector s12 = v1.add(v2);
+            FloatVector d21 = v2.sub(v1);
+            FloatVector s34 = v3.add(v4);
+            FloatVector d34 = v3.sub(v4);
+            FloatVector s56 = v5.add(v6);
+            FloatVector d56 = v5.sub(v6);
+            int to = dstOff + i;
+            v0.intoArray(dst, to);
+            d56.fma(k4, d34.fma(k2, d21)).sub(v7).intoArray(dst, to + dstStride);
+            v0.fma(km525, s56.fma(k8, s34.sub(s12))).intoArray(dst, to + 2 * dstStride);
+            v7.fma(k525, d56.fma(km5, d34.fma(km10, d21.mul(-4.25f)))).intoArray(dst, to + 3 * dstStride);
+        }
+        return whole;
+    }
+
+    /** A tile's last four rows, added to what is there: the next tile's first four. */
+    private static int inputGradLast(float[] src, int srcOff, int[] rows, float[] dst, int dstOff, int dstStride,
+                                     int n) {
         int[] r = starts(srcOff, rows);
         FloatVector k2 = FloatVector.broadcast(S, 2f);
         FloatVector k4 = FloatVector.broadcast(S, 4f);
@@ -148,19 +195,12 @@ final class VectorWinogradRows {
             int to1 = to + dstStride;
             int to2 = to + 2 * dstStride;
             int to3 = to + 3 * dstStride;
-            if (!last) {
-                v0.intoArray(dst, to);
-                d56.fma(k4, d34.fma(k2, d21)).sub(v7).intoArray(dst, to1);
-                v0.fma(km525, s56.fma(k8, s34.sub(s12))).intoArray(dst, to2);
-                v7.fma(k525, d56.fma(km5, d34.fma(km10, d21.mul(-4.25f)))).intoArray(dst, to3);
-            } else {
-                FloatVector.fromArray(S, dst, to).add(v0.fma(k525, s56.fma(km10, s34.fma(km5, s12.mul(4.25f)))))
-                        .intoArray(dst, to);
-                FloatVector.fromArray(S, dst, to1).add(v7.fma(km525, d34.fma(k8, d21).add(d56))).intoArray(dst, to1);
-                FloatVector.fromArray(S, dst, to2).add(s56.fma(k2, s34.fma(k4, s12.neg())).sub(v0))
-                        .intoArray(dst, to2);
-                FloatVector.fromArray(S, dst, to3).add(v7).intoArray(dst, to3);
-            }
+            FloatVector.fromArray(S, dst, to).add(v0.fma(k525, s56.fma(km10, s34.fma(km5, s12.mul(4.25f)))))
+                    .intoArray(dst, to);
+            FloatVector.fromArray(S, dst, to1).add(v7.fma(km525, d34.fma(k8, d21).add(d56))).intoArray(dst, to1);
+            FloatVector.fromArray(S, dst, to2).add(s56.fma(k2, s34.fma(k4, s12.neg())).sub(v0))
+                    .intoArray(dst, to2);
+            FloatVector.fromArray(S, dst, to3).add(v7).intoArray(dst, to3);
         }
         return whole;
     }
