@@ -81,6 +81,22 @@ interface Kernels {
     void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int count, int w,
                             float[] g, int gFrom);
 
+    /**
+     * {@link #maxPool2x2} over {@code pairs} pairs of rows w wide (w even), one pair after the other from
+     * {@code x[xFrom]}: pair r's w / 2 windows, corners {@code 2w·r + 2i}, give {@code out} and {@code argmax}
+     * from {@code outFrom + r·w/2}, as {@link #maxPool2x2} with those corners gives them: the even-sized
+     * planes of a convolution's output, whose windows are read in place of gathers.
+     */
+    void maxPool2x2Rows(float[] x, int xFrom, int w, int pairs, float[] out, int[] argmax, int outFrom);
+
+    /**
+     * {@link #maxPool2x2Backward} for {@link #maxPool2x2Rows}' windows: each of the {@code pairs} pairs of rows
+     * w wide from {@code g[gFrom]} written whole, the pooled gradient at each window's maximum
+     * ({@code argmax[from + j]}, relative to gFrom) if that maximum is above zero, zero elsewhere.
+     */
+    void maxPool2x2RowsBackward(float[] gOut, float[] values, int[] argmax, int from, int pairs, int w, float[] g,
+                                int gFrom);
+
     /** {@code out[r, c] = a[r, c] + row[c]}: the bias add of a linear layer. {@code out} may be {@code a}. */
     void addRowVector(float[] a, float[] row, float[] out, int rows, int cols);
 

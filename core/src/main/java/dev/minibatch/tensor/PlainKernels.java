@@ -137,6 +137,49 @@ final class PlainKernels implements Kernels {
         }
     }
 
+    @Override
+    public void maxPool2x2Rows(float[] x, int xFrom, int w, int pairs, float[] out, int[] argmax, int outFrom) {
+        maxPool2x2Rows(x, xFrom, w, 0, pairs, out, argmax, outFrom);
+    }
+
+    /** {@link #maxPool2x2Rows} for the pairs of rows [first, pairs) only: the vector kernel's tail. */
+    static void maxPool2x2Rows(float[] x, int xFrom, int w, int first, int pairs, float[] out, int[] argmax,
+                               int outFrom) {
+        int half = w / 2;
+        for (int r = first; r < pairs; r++) {
+            for (int i = 0; i < half; i++) {
+                int at = xFrom + 2 * w * r + 2 * i;
+                int best = first(x, first(x, at, at + 1), first(x, at + w, at + w + 1));
+                argmax[outFrom + r * half + i] = best;
+                out[outFrom + r * half + i] = x[best];
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2x2RowsBackward(float[] gOut, float[] values, int[] argmax, int from, int pairs, int w,
+                                       float[] g, int gFrom) {
+        maxPool2x2RowsBackward(gOut, values, argmax, from, 0, pairs, w, g, gFrom);
+    }
+
+    /** {@link #maxPool2x2RowsBackward} for the pairs of rows [first, pairs) only: the vector kernel's tail. */
+    static void maxPool2x2RowsBackward(float[] gOut, float[] values, int[] argmax, int from, int first, int pairs,
+                                       int w, float[] g, int gFrom) {
+        int half = w / 2;
+        for (int r = first; r < pairs; r++) {
+            for (int i = 0; i < half; i++) {
+                int j = from + r * half + i;
+                int c = 2 * w * r + 2 * i;
+                int at = argmax[j];
+                float v = values[j] > 0f ? 0f + gOut[j] : 0f;
+                g[gFrom + c] = at == c ? v : 0f;
+                g[gFrom + c + 1] = at == c + 1 ? v : 0f;
+                g[gFrom + c + w] = at == c + w ? v : 0f;
+                g[gFrom + c + w + 1] = at == c + w + 1 ? v : 0f;
+            }
+        }
+    }
+
     /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
     private static int first(float[] x, int a, int b) {
         float va = x[a];

@@ -17,7 +17,11 @@ record ReluPool2x2(float[] values, int[] argmax, int[] corners, int w, boolean c
     }
 
     void pool(float[] image, int s) {
-        Kernels.get().maxPool2x2(image, 0, w, corners, corners.length, values, argmax, s * corners.length);
+        if (covered) {
+            Kernels.get().maxPool2x2Rows(image, 0, w, corners.length / (w / 2), values, argmax, s * corners.length);
+        } else {
+            Kernels.get().maxPool2x2(image, 0, w, corners, corners.length, values, argmax, s * corners.length);
+        }
     }
 
     /**
@@ -30,8 +34,13 @@ record ReluPool2x2(float[] values, int[] argmax, int[] corners, int w, boolean c
             Arrays.fill(g, from * image, end * image, 0f);
         }
         for (int s = from; s < end; s++) {
-            Kernels.get().maxPool2x2Backward(gPool, values, argmax, s * corners.length, corners, corners.length, w,
-                    g, s * image);
+            if (covered) {
+                Kernels.get().maxPool2x2RowsBackward(gPool, values, argmax, s * corners.length,
+                        corners.length / (w / 2), w, g, s * image);
+            } else {
+                Kernels.get().maxPool2x2Backward(gPool, values, argmax, s * corners.length, corners, corners.length,
+                        w, g, s * image);
+            }
         }
     }
 

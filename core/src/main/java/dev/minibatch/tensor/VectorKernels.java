@@ -109,6 +109,75 @@ final class VectorKernels implements Kernels {
     }
 
     /**
+     * A pair of rows at most two vectors wide per step, read in place: each row's even and odd columns
+     * separated by one-vector rearranges (the two-vector one is no intrinsic on JDK 17), then compared as
+     * {@link #maxPool2x2} compares the gathered corners, for the same results. A step writes a whole vector of
+     * windows; the lanes past the pair's are the next pair's, written again in their turn. The pairs whose
+     * vectors would reach past the windows' or the plane's arrays go through the plain kernel.
+     */
+    @Override
+    public void maxPool2x2Rows(float[] x, int xFrom, int w, int pairs, float[] out, int[] argmax, int outFrom) {
+        int half = w / 2;
+        int r = 0;
+        if (PairRows.fits(w)) {
+            boolean two = w > L;
+            int read = w + (two ? 2 * L : L);
+            IntVector columns = IntVector.fromArray(I, PairRows.EVEN_COLUMNS, 0);
+            for (; r * half + L <= pairs * half && xFrom + 2 * w * r + read <= x.length; r++) {
+                int t = xFrom + 2 * w * r;
+                FloatVector a = PairRows.even(x, t, two);
+                FloatVector b = PairRows.odd(x, t, two);
+                VectorMask<Float> left = keeps(a, b);
+                FloatVector top = b.blend(a, left);
+                IntVector at = columns.add(t);
+                IntVector topAt = at.add(1).blend(at, left.cast(I));
+                FloatVector c = PairRows.even(x, t + w, two);
+                FloatVector d = PairRows.odd(x, t + w, two);
+                VectorMask<Float> lowLeft = keeps(c, d);
+                FloatVector bottom = d.blend(c, lowLeft);
+                IntVector bottomAt = at.add(w + 1).blend(at.add(w), lowLeft.cast(I));
+                VectorMask<Float> high = keeps(top, bottom);
+                bottom.blend(top, high).intoArray(out, outFrom + r * half);
+                bottomAt.blend(topAt, high.cast(I)).intoArray(argmax, outFrom + r * half);
+            }
+        }
+        PlainKernels.maxPool2x2Rows(x, xFrom, w, r, pairs, out, argmax, outFrom);
+    }
+
+    /**
+     * A pair of rows per step, as {@link #maxPool2x2Rows} reads them: each of a window's four positions takes
+     * the gradient where it holds the maximum, and the even and odd columns are put back together by one-vector
+     * rearranges. The columns past the pair's are the next pair's, written again in their turn.
+     */
+    @Override
+    public void maxPool2x2RowsBackward(float[] gOut, float[] values, int[] argmax, int from, int pairs, int w,
+                                       float[] g, int gFrom) {
+        int half = w / 2;
+        int r = 0;
+        if (PairRows.fits(w)) {
+            boolean two = w > L;
+            int written = w + (two ? 2 * L : L);
+            FloatVector zero = FloatVector.zero(S);
+            IntVector columns = IntVector.fromArray(I, PairRows.EVEN_COLUMNS, 0);
+            for (; r * half + L <= pairs * half && 2 * w * r + written <= 2 * w * pairs; r++) {
+                int j = from + r * half;
+                int c = 2 * w * r;
+                IntVector at = IntVector.fromArray(I, argmax, j);
+                FloatVector v = zero.add(FloatVector.fromArray(S, gOut, j));
+                v = zero.blend(v, FloatVector.fromArray(S, values, j).compare(VectorOperators.GT, 0f));
+                IntVector a = columns.add(c);
+                FloatVector va = zero.blend(v, at.compare(VectorOperators.EQ, a).cast(S));
+                FloatVector vb = zero.blend(v, at.compare(VectorOperators.EQ, a.add(1)).cast(S));
+                FloatVector vc = zero.blend(v, at.compare(VectorOperators.EQ, a.add(w)).cast(S));
+                FloatVector vd = zero.blend(v, at.compare(VectorOperators.EQ, a.add(w + 1)).cast(S));
+                PairRows.interleave(va, vb, g, gFrom + c, two);
+                PairRows.interleave(vc, vd, g, gFrom + c + w, two);
+            }
+        }
+        PlainKernels.maxPool2x2RowsBackward(gOut, values, argmax, from, r, pairs, w, g, gFrom);
+    }
+
+    /**
      * The lanes where a window scanned from {@code a} keeps a over b: {@code b <= a}, or a NaN. It is the
      * complement of "b larger, or NaN while a is not", in two comparisons and one mask operation where that
      * took three and two: with three calls of that, C2 stopped inlining at its node-count cutoff, and the

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link Kernels#sumPlanes}. Winograd's transforms ({@link Kernels#winogradInput} and the three others) against
  * their matrices, and bit for bit between the kernel sets.
  * {@link Kernels#maxPool2x2} against the first maximum by definition, bit for bit, and its backward
- * {@link Kernels#maxPool2x2Backward} against its definition.
+ * {@link Kernels#maxPool2x2Backward} against its definition; {@link Kernels#maxPool2x2Rows} and its backward
+ * against those two through the same windows' corners.
  */
 class ImageKernelsTest {
     private static final List<Kernels> BOTH = List.of(new PlainKernels(), new VectorKernels());
@@ -325,6 +326,79 @@ class ImageKernelsTest {
             assertEquals(SENTINEL, g[IN_OFF - 1], kern.name());
             assertEquals(SENTINEL, g[g.length - 1], kern.name() + ": rows past the last window's are not written");
         }
+    }
+
+    @Test
+    void maxPool2x2RowsGivesTheCornersKernelsWindowsInBothKernelSets() {
+        // Pairs of rows w wide, in place, against maxPool2x2 through the same windows' corners: rows of one and
+        // of two vectors and wider (the plain kernel's), few pairs (all through the tail) and many, specials.
+        float[] specials = {0f, -0f, 1f, 1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f};
+        for (int w : new int[] {2, 4, 6, 14, 16, 18, 28, 32, 34}) {
+            for (int pairs : new int[] {1, 3, 29}) {
+                int half = w / 2;
+                float[] x = new float[IN_OFF + 2 * w * pairs];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = random.nextInt(3) == 0 ? specials[random.nextInt(specials.length)] : random.nextInt(5) - 2;
+                }
+                int[] corners = rowCorners(w, pairs);
+                float[] expected = filled(OUT_OFF + pairs * half + 2);
+                int[] expectedAt = new int[expected.length];
+                new PlainKernels().maxPool2x2(x, IN_OFF, w, corners, corners.length, expected, expectedAt, OUT_OFF);
+                for (Kernels kern : BOTH) {
+                    float[] out = filled(expected.length);
+                    int[] argmax = new int[expected.length];
+                    kern.maxPool2x2Rows(x, IN_OFF, w, pairs, out, argmax, OUT_OFF);
+                    String where = kern.name() + " w=" + w + " pairs=" + pairs;
+                    assertArrayEquals(expectedAt, argmax, where);
+                    assertArrayEquals(bits(expected), bits(out), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void maxPool2x2RowsBackwardWritesEveryRowInBothKernelSets() {
+        float[] specials = {0f, -0f, 1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, -1f};
+        for (int w : new int[] {2, 4, 6, 14, 16, 18, 28, 32, 34}) {
+            for (int pairs : new int[] {1, 3, 29}) {
+                int[] corners = rowCorners(w, pairs);
+                int count = corners.length;
+                int[] argmax = new int[OUT_OFF + count + 2];
+                float[] values = new float[argmax.length];
+                float[] gOut = randoms(argmax.length);
+                for (int j = 0; j < count; j++) {
+                    argmax[OUT_OFF + j] = corners[j] + new int[] {0, 1, w, w + 1}[random.nextInt(4)];
+                    values[OUT_OFF + j] = random.nextInt(2) == 0 ? specials[random.nextInt(specials.length)]
+                            : random.nextFloat() - 0.5f;
+                    gOut[OUT_OFF + j] = random.nextInt(5) == 0 ? -0f : gOut[OUT_OFF + j];
+                }
+                float[] expected = filled(IN_OFF + 2 * w * pairs + 2);
+                new PlainKernels().maxPool2x2Backward(gOut, values, argmax, OUT_OFF, corners, count, w, expected,
+                        IN_OFF);
+                for (Kernels kern : BOTH) {
+                    float[] g = filled(expected.length);
+                    kern.maxPool2x2RowsBackward(gOut, values, argmax, OUT_OFF, pairs, w, g, IN_OFF);
+                    assertArrayEquals(bits(expected), bits(g), kern.name() + " w=" + w + " pairs=" + pairs);
+                }
+            }
+        }
+    }
+
+    /** The corners of pairs of rows w wide, one pair after the other. */
+    private static int[] rowCorners(int w, int pairs) {
+        int[] corners = new int[pairs * w / 2];
+        for (int j = 0; j < corners.length; j++) {
+            corners[j] = j / (w / 2) * 2 * w + j % (w / 2) * 2;
+        }
+        return corners;
+    }
+
+    private static int[] bits(float[] a) {
+        int[] bits = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            bits[i] = Float.floatToRawIntBits(a[i]);
+        }
+        return bits;
     }
 
     /** The window's first element that no later one exceeds, a NaN being above all and the first NaN kept. */
