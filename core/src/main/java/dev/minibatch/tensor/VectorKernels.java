@@ -333,7 +333,8 @@ final class VectorKernels implements Kernels {
     @Override
     public void sumPlanes(float[] a, int from, int planes, int plane, double[] sums, int at) {
         int whole = plane / L * L;
-        VectorMask<Float> tail = S.indexInRange(whole, plane);
+        // The last partial vector, copied into zeros: a masked load is no intrinsic on JDK 17 (each one boxed).
+        float[] rest = new float[L];
         for (int p = 0; p < planes; p++) {
             int base = from + p * plane;
             FloatVector s0 = FloatVector.zero(S);
@@ -347,7 +348,8 @@ final class VectorKernels implements Kernels {
                 s0 = s0.add(FloatVector.fromArray(S, a, base + i));
             }
             if (whole < plane) {
-                s1 = s1.add(FloatVector.fromArray(S, a, base + whole, tail));
+                System.arraycopy(a, base + whole, rest, 0, plane - whole);
+                s1 = s1.add(FloatVector.fromArray(S, rest, 0));
             }
             sums[at + p] += s0.add(s1).reduceLanes(VectorOperators.ADD);
         }
