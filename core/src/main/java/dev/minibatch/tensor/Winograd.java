@@ -64,6 +64,13 @@ final class Winograd {
     private final int stride;
     private final int inPoints;
     private final int outPlane;
+    /**
+     * Where the products' (and the output's phases', and the output gradient's) planes start, one plane apart
+     * and some whole vectors more: with planes a multiple of 4 KB apart (2048 floats for the anchor's second
+     * layer), a transform's eight rows fell in one set of the L1 cache, and its loads waited on its stores to
+     * rows 4 KB away (4K aliasing).
+     */
+    private final int outStride;
     private final int outPoints;
     /** Zero columns left of the output gradient's rows: the input gradient's correlation reads them. */
     private final int margin;
@@ -95,7 +102,8 @@ final class Winograd {
         this.stride = plane + rs;
         this.inPoints = c * stride;
         this.outPlane = o * plane;
-        this.outPoints = outPlane + kw;
+        this.outStride = spread(outPlane);
+        this.outPoints = spread(outPlane + kw);
         this.margin = kw - 1 - win.pw();
         this.taps = new int[c * kw];
         for (int ch = 0; ch < c; ch++) {
@@ -118,7 +126,7 @@ final class Winograd {
         }
         for (int k = 0; k < POINTS; k++) {
             inputRows[k] = k % OUT * inPoints + k / OUT * rs;
-            productRows[k] = k * outPlane;
+            productRows[k] = k * outStride;
             gradPointRows[k] = k * inPoints;
         }
         this.gradRows = Arrays.copyOf(productRows, OUT);
@@ -184,18 +192,18 @@ final class Winograd {
     void forward(float[] x, float[] u, int s, float[] out, int at) {
         float[] v = Scratch.floats(POINT_PLANES, POINTS * inPoints);
         transformInput(x, s, v);
-        float[] m = Scratch.floats(PRODUCTS, POINTS * outPlane);
+        float[] m = Scratch.floats(PRODUCTS, POINTS * outStride);
         for (int p = 0; p < POINTS; p++) {
-            Kernels.get().correlate(v, p * inPoints, taps, u, p * taps.length * o, o, o, plane, m, p * outPlane,
+            Kernels.get().correlate(v, p * inPoints, taps, u, p * taps.length * o, o, o, plane, m, p * outStride,
                     plane);
         }
-        float[] phases = Scratch.floats(GRID, OUT * outPlane);
-        Kernels.get().winogradOutput(m, 0, productRows, phases, 0, outPlane, outPlane);
+        float[] phases = Scratch.floats(GRID, OUT * outStride);
+        Kernels.get().winogradOutput(m, 0, productRows, phases, 0, outStride, outPlane);
         int oh = win.oh();
         int ow = win.ow();
         for (int oc = 0; oc < o; oc++) {
             for (int y = 0; y < oh; y++) {
-                System.arraycopy(phases, y % OUT * outPlane + (oc * tiles + y / OUT) * rs, out,
+                System.arraycopy(phases, y % OUT * outStride + (oc * tiles + y / OUT) * rs, out,
                         at + (oc * oh + y) * ow, ow);
             }
         }
@@ -236,10 +244,10 @@ final class Winograd {
             if (du != null) {
                 float[] v = Scratch.floats(POINT_PLANES, POINTS * inPoints);
                 transformInput(x, s, v);
-                float[] dmT = Scratch.floats(GRAD_POINTS, POINTS * outPlane);
+                float[] dmT = Scratch.floats(GRAD_POINTS, POINTS * outStride);
                 gradientPoints(g, s, dmT, true);
                 for (int p = 0; p < POINTS; p++) {
-                    Kernels.get().correlateWeightsRows(v, p * inPoints, channelStarts, kw, dmT, p * outPlane, o, o,
+                    Kernels.get().correlateWeightsRows(v, p * inPoints, channelStarts, kw, dmT, p * outStride, o, o,
                             plane, du, at + p * k * o, o, s != from);
                 }
             }
@@ -255,12 +263,12 @@ final class Winograd {
     private void gradientPoints(float[] g, int s, float[] dm, boolean transposed) {
         int oh = win.oh();
         int ow = win.ow();
-        int size = OUT * outPlane;
+        int size = OUT * outStride;
         float[] rows = Scratch.floats(PADDED, size);
         Arrays.fill(rows, 0, size, 0f);
         int outputPlane = oh * ow;
         for (int y = 0; y < oh; y++) {
-            int phase = y % OUT * outPlane;
+            int phase = y % OUT * outStride;
             for (int oc = 0; oc < o && !transposed; oc++) {
                 System.arraycopy(g, (s * o + oc) * outputPlane + y * ow, rows,
                         phase + (oc * tiles + y / OUT) * rs + margin, ow);
@@ -272,8 +280,7 @@ final class Winograd {
                 }
             }
         }
-        int points = transposed ? outPlane : outPoints;
-        Kernels.get().winogradOutputGrad(rows, 0, gradRows, dm, 0, points, outPlane);
+        Kernels.get().winogradOutputGrad(rows, 0, gradRows, dm, 0, transposed ? outStride : outPoints, outPlane);
         for (int p = 0; p < POINTS && !transposed; p++) {
             Arrays.fill(dm, p * outPoints + outPlane, (p + 1) * outPoints, 0f);
         }
@@ -343,6 +350,12 @@ final class Winograd {
     /** Floats of the transformed weights' gradient: per point [C·kW, O]. */
     int weightGradSize() {
         return POINTS * o * taps.length;
+    }
+
+    /** The least whole number of vectors, odd, that holds {@code floats}: planes this far apart share no L1 set. */
+    private static int spread(int floats) {
+        int vectors = (floats + WHOLE - 1) / WHOLE;
+        return (vectors | 1) * WHOLE;
     }
 
     /**
