@@ -4,6 +4,13 @@ package dev.minibatch.tensor;
 final class Linalg {
     /** The ReLU-masked gradient of a fused linear layer, alive only within its backward closure. */
     private static final ThreadLocal<float[]> MASKED_GRAD = Scratch.perThread();
+    /**
+     * From this many multiply-adds in each, a linear layer's two backward products run side by side, one per
+     * thread, when neither is big enough to be shared among the threads by itself ({@link
+     * VectorGemm#PARALLEL_MACS}): the anchor CNN's classifier (64x1568 by 10) ran both on the calling thread
+     * while the other waited.
+     */
+    static final long SIDE_BY_SIDE_MACS = 1L << 18;
 
     private Linalg() {
     }
@@ -100,12 +107,24 @@ final class Linalg {
                 kern.reluBackward(o, gOut, g, 0, gOut.length);
             }
             Tensor.GradOut gx = x.gradOut();
-            if (gx != null) {
-                kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx.array(), 0, gx.accumulate());
-            }
             Tensor.GradOut gw = w.gradOut();
-            if (gw != null) {
-                kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw.array(), 0, gw.accumulate());
+            long macs = (long) m * n * k;
+            float[] gIn = g;
+            if (gx != null && gw != null && macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS) {
+                Parallel.forEach(2, i -> {
+                    if (i == 0) {
+                        kern.gemm(false, false, m, k, n, gIn, 0, wv, 0, gx.array(), 0, gx.accumulate());
+                    } else {
+                        kern.gemm(true, false, n, k, m, gIn, 0, xv, 0, gw.array(), 0, gw.accumulate());
+                    }
+                });
+            } else {
+                if (gx != null) {
+                    kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx.array(), 0, gx.accumulate());
+                }
+                if (gw != null) {
+                    kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw.array(), 0, gw.accumulate());
+                }
             }
             Tensor.GradOut gb = bias == null ? null : bias.gradOut();
             if (gb != null) {
