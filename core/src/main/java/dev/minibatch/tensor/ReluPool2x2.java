@@ -7,20 +7,25 @@ import java.util.Arrays;
  * as {@link Pooling#maxPool2d} gives it: the values, and each window's first maximum as an index into its image's
  * output, one image at a time while that output is in a thread's scratch. The argmax is read by the backward
  * alone: it is taken from {@link GradBuffers} and given back by {@link #release} once nothing will read it.
+ * Planes of even height and width are read and written by whole pairs of rows ({@link Kernels#maxPool2x2Rows});
+ * others through each window's corner ({@code corners}, null for even planes), {@code perImage} windows an image.
  */
-record ReluPool2x2(float[] values, int[] argmax, int[] corners, int w, boolean covered) {
+record ReluPool2x2(float[] values, int[] argmax, int[] corners, int perImage, int w, boolean covered) {
     static ReluPool2x2 of(int n, int o, Window2d win) {
-        int[] corners = Pooling.corners2x2(o, win.oh(), win.ow());
-        int windows = n * corners.length;
-        return new ReluPool2x2(new float[windows], GradBuffers.takeInts(windows), corners, win.ow(),
-                win.oh() % 2 == 0 && win.ow() % 2 == 0);
+        boolean covered = win.oh() % 2 == 0 && win.ow() % 2 == 0;
+        int perImage = o * (win.oh() / 2) * (win.ow() / 2);
+        // Whole pairs of rows are read in place; other sizes go through the windows' corners.
+        int[] corners = covered ? null : Pooling.corners2x2(o, win.oh(), win.ow());
+        int windows = n * perImage;
+        return new ReluPool2x2(new float[windows], GradBuffers.takeInts(windows), corners, perImage, win.ow(),
+                covered);
     }
 
     void pool(float[] image, int s) {
         if (covered) {
-            Kernels.get().maxPool2x2Rows(image, 0, w, corners.length / (w / 2), values, argmax, s * corners.length);
+            Kernels.get().maxPool2x2Rows(image, 0, w, perImage / (w / 2), values, argmax, s * perImage);
         } else {
-            Kernels.get().maxPool2x2(image, 0, w, corners, corners.length, values, argmax, s * corners.length);
+            Kernels.get().maxPool2x2(image, 0, w, corners, perImage, values, argmax, s * perImage);
         }
     }
 
@@ -35,11 +40,11 @@ record ReluPool2x2(float[] values, int[] argmax, int[] corners, int w, boolean c
         }
         for (int s = from; s < end; s++) {
             if (covered) {
-                Kernels.get().maxPool2x2RowsBackward(gPool, values, argmax, s * corners.length,
-                        corners.length / (w / 2), w, g, s * image);
+                Kernels.get().maxPool2x2RowsBackward(gPool, values, argmax, s * perImage, perImage / (w / 2), w, g,
+                        s * image);
             } else {
-                Kernels.get().maxPool2x2Backward(gPool, values, argmax, s * corners.length, corners, corners.length,
-                        w, g, s * image);
+                Kernels.get().maxPool2x2Backward(gPool, values, argmax, s * perImage, corners, perImage, w, g,
+                        s * image);
             }
         }
     }
