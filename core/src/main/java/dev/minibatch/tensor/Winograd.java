@@ -39,9 +39,12 @@ final class Winograd {
     /*
      * AT (4x8) evaluates the four outputs' polynomial at the points; BT (8x8) is the inverse evaluation, its rows
      * scaled to small dyadic numbers, exact in floats, so that only the weights' transform G (once per step)
-     * rounds its coefficients. Their products with rows are WinogradRows', written out with shared sums.
+     * rounds its coefficients. Their products with rows are WinogradRows', written out with shared sums. G's rows'
+     * scales for the points ±1, ±2 and ±1/2:
      */
-    private static final double[][] G = g();
+    private static final double ONE = 1 / 4.5;
+    private static final double TWO = 1 / 360.0;
+    private static final double HALF = 16 / 45.0;
     private static final ThreadLocal<float[]> PADDED = Scratch.perThread();
     private static final ThreadLocal<float[]> POINT_PLANES = Scratch.perThread();
     private static final ThreadLocal<float[]> PRODUCTS = Scratch.perThread();
@@ -146,22 +149,21 @@ final class Winograd {
 
     /**
      * The weight [O, C, 5, kW] transformed, per point [C·kW, O]: the forward's operand. Summed in double (the
-     * points' coefficients reach 16 and cancel); the output channels shared among the threads, where one thread
-     * took 3% of the anchor's step while the other waited.
+     * points' coefficients reach 16 and cancel). The input channels are shared among the threads, so that each
+     * writes whole rows of output channels: shared by output channel, the threads wrote the same cache lines
+     * and two took longer than one.
      */
     float[] weights(float[] w) {
         int k = taps.length;
         float[] u = new float[POINTS * k * o];
-        Parallel.forEach(o, oc -> {
-            for (int ch = 0; ch < c; ch++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int from = (oc * c + ch) * ROWS * kw + kx;
+        Parallel.forEach(c, ch -> {
+            double[] points = new double[POINTS];
+            for (int kx = 0; kx < kw; kx++) {
+                int t = ch * kw + kx;
+                for (int oc = 0; oc < o; oc++) {
+                    columnPoints(w, (oc * c + ch) * ROWS * kw + kx, kw, points);
                     for (int p = 0; p < POINTS; p++) {
-                        double sum = 0;
-                        for (int ky = 0; ky < ROWS; ky++) {
-                            sum += G[p][ky] * w[from + ky * kw];
-                        }
-                        u[(p * k + ch * kw + kx) * o + oc] = (float) sum;
+                        u[(p * k + t) * o + oc] = (float) points[p];
                     }
                 }
             }
@@ -332,15 +334,17 @@ final class Winograd {
         int k = taps.length;
         float[] out = gw.array();
         Parallel.forEach(o, oc -> {
+            double[] points = new double[POINTS];
+            double[] rows = new double[ROWS];
             for (int ch = 0; ch < c; ch++) {
-                for (int ky = 0; ky < ROWS; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        double sum = 0;
-                        for (int p = 0; p < POINTS; p++) {
-                            sum += G[p][ky] * du[(p * k + ch * kw + kx) * o + oc];
-                        }
+                for (int kx = 0; kx < kw; kx++) {
+                    for (int p = 0; p < POINTS; p++) {
+                        points[p] = du[(p * k + ch * kw + kx) * o + oc];
+                    }
+                    columnRows(points, rows);
+                    for (int ky = 0; ky < ROWS; ky++) {
                         int i = ((oc * c + ch) * ROWS + ky) * kw + kx;
-                        out[i] = gw.accumulate() ? out[i] + (float) sum : (float) sum;
+                        out[i] = gw.accumulate() ? out[i] + (float) rows[ky] : (float) rows[ky];
                     }
                 }
             }
@@ -358,20 +362,48 @@ final class Winograd {
         return (vectors | 1) * WHOLE;
     }
 
-    /**
-     * G evaluates a kernel column at the points (1, p, p², p³, p⁴; the last row its leading coefficient), each
-     * row divided by the scale that made BT's row dyadic.
+    /*
+     * G (8x5) evaluates a kernel column at the points 0, ±1, ±2, ±1/2 (1, p, p², p³, p⁴, each row divided by the
+     * scale that made BT's row dyadic: 1, 4.5, 360, 45/16) and at infinity (its leading coefficient). A pair ±p
+     * shares the column's even part e and odd part d: e + d and e - d. Its transpose takes the pairs' sums to the
+     * even rows and their differences to the odd ones.
      */
-    private static double[][] g() {
-        double[] points = {0, 1, -1, 2, -2, 0.5, -0.5};
-        double[] scales = {1, 4.5, 4.5, 360, 360, 45.0 / 16, 45.0 / 16};
-        double[][] g = new double[POINTS][ROWS];
-        for (int p = 0; p < points.length; p++) {
-            for (int ky = 0; ky < ROWS; ky++) {
-                g[p][ky] = Math.pow(points[p], ky) / scales[p];
-            }
-        }
-        g[POINTS - 1][ROWS - 1] = 1;
-        return g;
+
+    /** G times the kernel column of five rows {@code step} apart from {@code w[at]}, in double. */
+    private static void columnPoints(float[] w, int at, int step, double[] points) {
+        double w0 = w[at];
+        double w1 = w[at + step];
+        double w2 = w[at + 2 * step];
+        double w3 = w[at + 3 * step];
+        double w4 = w[at + 4 * step];
+        double e1 = w0 + w2 + w4;
+        double d1 = w1 + w3;
+        double e2 = w0 + 4 * w2 + 16 * w4;
+        double d2 = 2 * w1 + 8 * w3;
+        double e5 = w0 + 0.25 * w2 + 0.0625 * w4;
+        double d5 = 0.5 * w1 + 0.125 * w3;
+        points[0] = w0;
+        points[1] = (e1 + d1) * ONE;
+        points[2] = (e1 - d1) * ONE;
+        points[3] = (e2 + d2) * TWO;
+        points[4] = (e2 - d2) * TWO;
+        points[5] = (e5 + d5) * HALF;
+        points[6] = (e5 - d5) * HALF;
+        points[7] = w4;
+    }
+
+    /** Gᵀ times the eight points' values: the five rows of a kernel column, in double. */
+    private static void columnRows(double[] points, double[] rows) {
+        double s1 = (points[1] + points[2]) * ONE;
+        double m1 = (points[1] - points[2]) * ONE;
+        double s2 = (points[3] + points[4]) * TWO;
+        double m2 = (points[3] - points[4]) * TWO;
+        double s5 = (points[5] + points[6]) * HALF;
+        double m5 = (points[5] - points[6]) * HALF;
+        rows[0] = points[0] + s1 + s2 + s5;
+        rows[1] = m1 + 2 * m2 + 0.5 * m5;
+        rows[2] = s1 + 4 * s2 + 0.25 * s5;
+        rows[3] = m1 + 8 * m2 + 0.125 * m5;
+        rows[4] = s1 + 16 * s2 + 0.0625 * s5 + points[7];
     }
 }
