@@ -90,7 +90,16 @@ final class Linalg {
         float[] wv = w.requireFloat("linear");
         Kernels kern = Kernels.get();
         float[] o = new float[m * n];
-        kern.gemm(false, true, m, n, k, xv, 0, wv, 0, o, 0, false);
+        long macs = (long) m * n * k;
+        if (n <= VectorMicroKernels.L && macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS) {
+            // A classifier's few outputs: the rows in two halves, one per thread (each row is summed alone, the
+            // same whichever half it falls in). Wider outputs reuse the packed weight across more rows.
+            int half = m / 2;
+            Parallel.forEach(2, i -> kern.gemm(false, true, i == 0 ? half : m - half, n, k, xv, i * half * k, wv, 0,
+                    o, i * half * n, false));
+        } else {
+            kern.gemm(false, true, m, n, k, xv, 0, wv, 0, o, 0, false);
+        }
         if (bias != null && relu) {
             kern.addRowVectorRelu(o, bias.requireFloat("linear"), o, m, n);
         } else if (bias != null) {
@@ -108,7 +117,6 @@ final class Linalg {
             }
             Tensor.GradOut gx = x.gradOut();
             Tensor.GradOut gw = w.gradOut();
-            long macs = (long) m * n * k;
             float[] gIn = g;
             if (gx != null && gw != null && macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS) {
                 Parallel.forEach(2, i -> {
