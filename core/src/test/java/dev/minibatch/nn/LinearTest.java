@@ -78,6 +78,26 @@ class LinearTest {
         Fixtures.assertClose(x.matmul(l.weight.t()).add(l.bias), l.forward(x), 1e-6, 1e-6, "x·Wᵀ + b");
     }
 
+    /**
+     * A classifier big enough for its products to run one per thread (its forward's rows in two halves, its
+     * backward's two products side by side): values and gradients as through matmul.
+     */
+    @Test
+    void aClassifiersProductsSharedByTheThreadsAreXTimesWeightTransposed() {
+        Linear l = new Linear(1568, 10);
+        Tensor x = Tensor.randn(65, 1568).requiresGrad(true);
+        Tensor upstream = Tensor.randn(65, 10);
+        Tensor y = l.forward(x);
+        y.mul(upstream).sum().backward();
+        Tensor xRef = x.detach().requiresGrad(true);
+        Tensor wRef = l.weight.detach().requiresGrad(true);
+        Tensor yRef = xRef.matmul(wRef.t()).add(l.bias.detach());
+        yRef.mul(upstream).sum().backward();
+        Fixtures.assertClose(yRef, y, 1e-5, 1e-5, "x·Wᵀ + b");
+        Fixtures.assertClose(xRef.grad(), x.grad(), 1e-5, 1e-5, "the input's gradient");
+        Fixtures.assertClose(wRef.grad(), l.weight.grad(), 1e-5, 1e-5, "the weight's gradient");
+    }
+
     @Test
     void leadingDimensionsAreKept() {
         Linear l = new Linear(3, 2);

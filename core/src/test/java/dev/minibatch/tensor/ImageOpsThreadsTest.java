@@ -9,8 +9,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * Convolution, max pooling and batch norm share their work among the kernels' threads: their outputs and
- * every gradient are the same, bit for bit, with one, two or three threads.
+ * Convolution, max pooling, batch norm and a classifier's products share their work among the kernels' threads:
+ * their outputs and every gradient are the same, bit for bit, with one, two or three threads.
  */
 class ImageOpsThreadsTest {
     private final int threadsBefore = Minibatch.getNumThreads();
@@ -48,6 +48,40 @@ class ImageOpsThreadsTest {
             out.add(t.grad().toFloatArray());
         }
         return out;
+    }
+
+    /**
+     * A convolution with its ReLU and 2x2 pooling fused (Winograd's, even planes read by pairs of rows), then a
+     * classifier whose products are big enough to run one per thread: output and gradients.
+     */
+    private static List<float[]> classifierStep(int threads) {
+        Minibatch.setNumThreads(threads);
+        Generator gen = new Generator(12);
+        Tensor x = Tensor.randn(gen, 64, 8, 14, 14).requiresGrad(true);
+        Tensor w = Tensor.randn(gen, 16, 8, 5, 5).mul(0.1f).requiresGrad(true);
+        Tensor b = Tensor.randn(gen, 16).requiresGrad(true);
+        Tensor fc = Tensor.randn(gen, 10, 784).mul(0.05f).requiresGrad(true);
+        Tensor fcBias = Tensor.randn(gen, 10).requiresGrad(true);
+        int[] one = {1, 1};
+        Tensor h = Fused.conv2dReluMaxPool2x2(x, w, b, one, new int[] {2, 2}, one, 1).reshape(64, 784);
+        Tensor y = Tensor.linear(h, fc, fcBias);
+        y.mul(Tensor.randn(gen, y.shape())).sum().backward();
+        List<float[]> out = new ArrayList<>(List.of(y.toFloatArray()));
+        for (Tensor t : new Tensor[] {x, w, b, fc, fcBias}) {
+            out.add(t.grad().toFloatArray());
+        }
+        return out;
+    }
+
+    @Test
+    void aClassifierAfterAFusedPoolingDoesNotDependOnTheThreadCount() {
+        List<float[]> one = classifierStep(1);
+        for (int threads = 2; threads <= 3; threads++) {
+            List<float[]> many = classifierStep(threads);
+            for (int i = 0; i < one.size(); i++) {
+                assertArrayEquals(one.get(i), many.get(i), "result " + i + " with " + threads + " threads");
+            }
+        }
     }
 
     @Test
