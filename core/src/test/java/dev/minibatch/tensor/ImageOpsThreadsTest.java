@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -75,20 +76,18 @@ class ImageOpsThreadsTest {
 
     @Test
     void aClassifierAfterAFusedPoolingDoesNotDependOnTheThreadCount() {
-        List<float[]> one = classifierStep(1);
-        for (int threads = 2; threads <= 3; threads++) {
-            List<float[]> many = classifierStep(threads);
-            for (int i = 0; i < one.size(); i++) {
-                assertArrayEquals(one.get(i), many.get(i), "result " + i + " with " + threads + " threads");
-            }
-        }
+        assertSameWithOneTwoAndThreeThreads(ImageOpsThreadsTest::classifierStep);
     }
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        List<float[]> one = step(1);
+        assertSameWithOneTwoAndThreeThreads(ImageOpsThreadsTest::step);
+    }
+
+    private static void assertSameWithOneTwoAndThreeThreads(IntFunction<List<float[]>> run) {
+        List<float[]> one = run.apply(1);
         for (int threads = 2; threads <= 3; threads++) {
-            List<float[]> many = step(threads);
+            List<float[]> many = run.apply(threads);
             for (int i = 0; i < one.size(); i++) {
                 assertArrayEquals(one.get(i), many.get(i), "result " + i + " with " + threads + " threads");
             }
