@@ -11,6 +11,12 @@ final class Linalg {
      * while the other waited.
      */
     static final long SIDE_BY_SIDE_MACS = 1L << 18;
+    /**
+     * A classifier's outputs, at most one vector of floats (512 bits), whose forward is cut into two halves of
+     * rows: wider outputs reuse the packed weight across more rows. A number, not the Vector API's length:
+     * this class also runs on the plain kernels, without the module.
+     */
+    private static final int FEW_OUTPUTS = 16;
 
     private Linalg() {
     }
@@ -70,6 +76,14 @@ final class Linalg {
         return linear(x, w, bias, false);
     }
 
+    /**
+     * Whether products of this many multiply-adds each run one per thread: too big to run alone while the other
+     * thread waits, too small to be shared among the threads by the GEMM itself.
+     */
+    private static boolean sideBySide(long macs) {
+        return macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS;
+    }
+
     /** {@code x·wᵀ + b}, then its ReLU when {@code relu}: one pass over the output, one graph node. */
     static Tensor linear(Tensor x, Tensor w, Tensor bias, boolean relu) {
         int[] sx = x.shapeRef();
@@ -91,9 +105,8 @@ final class Linalg {
         Kernels kern = Kernels.get();
         float[] o = new float[m * n];
         long macs = (long) m * n * k;
-        if (n <= VectorMicroKernels.L && macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS) {
-            // A classifier's few outputs: the rows in two halves, one per thread (each row is summed alone, the
-            // same whichever half it falls in). Wider outputs reuse the packed weight across more rows.
+        if (n <= FEW_OUTPUTS && sideBySide(macs)) {
+            // Each row is summed alone, the same whichever half it falls in.
             int half = m / 2;
             Parallel.forEach(2, i -> kern.gemm(false, true, i == 0 ? half : m - half, n, k, xv, i * half * k, wv, 0,
                     o, i * half * n, false));
@@ -118,20 +131,17 @@ final class Linalg {
             Tensor.GradOut gx = x.gradOut();
             Tensor.GradOut gw = w.gradOut();
             float[] gIn = g;
-            if (gx != null && gw != null && macs >= SIDE_BY_SIDE_MACS && macs < VectorGemm.PARALLEL_MACS) {
-                Parallel.forEach(2, i -> {
-                    if (i == 0) {
-                        kern.gemm(false, false, m, k, n, gIn, 0, wv, 0, gx.array(), 0, gx.accumulate());
-                    } else {
-                        kern.gemm(true, false, n, k, m, gIn, 0, xv, 0, gw.array(), 0, gw.accumulate());
-                    }
-                });
+            Runnable inputGrad = () -> kern.gemm(false, false, m, k, n, gIn, 0, wv, 0, gx.array(), 0, gx.accumulate());
+            Runnable weightGrad = () -> kern.gemm(true, false, n, k, m, gIn, 0, xv, 0, gw.array(), 0,
+                    gw.accumulate());
+            if (gx != null && gw != null && sideBySide(macs)) {
+                Parallel.forEach(2, i -> (i == 0 ? inputGrad : weightGrad).run());
             } else {
                 if (gx != null) {
-                    kern.gemm(false, false, m, k, n, g, 0, wv, 0, gx.array(), 0, gx.accumulate());
+                    inputGrad.run();
                 }
                 if (gw != null) {
-                    kern.gemm(true, false, n, k, m, g, 0, xv, 0, gw.array(), 0, gw.accumulate());
+                    weightGrad.run();
                 }
             }
             Tensor.GradOut gb = bias == null ? null : bias.gradOut();
