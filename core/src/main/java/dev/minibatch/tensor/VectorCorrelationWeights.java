@@ -25,6 +25,8 @@ final class VectorCorrelationWeights {
     private static final int TILE = 4;
     /** Taps per tile of {@link #tile4x5}: a 5x5 kernel's 25 in five tiles, none left to the one-tap tiles. */
     private static final int ROW = 5;
+    /** The tiles' widths in taps, widest first; the taps past them go one at a time. */
+    private static final int[] WIDTHS = {ROW, TILE};
     /** Per halving of the lanes (h = L/2, L/4, ...): the lanes whose bit h is set, and lane l to l ^ h. */
     private static final VectorMask<Float>[] UPPER = upperHalves();
     private static final VectorShuffle<Float>[] SWAP = swaps();
@@ -40,28 +42,22 @@ final class VectorCorrelationWeights {
         int o = 0;
         for (; o + TILE <= n; o += TILE) {
             int t = 0;
-            for (; t + ROW <= k; t += ROW) {
-                tile4x5(g, gOff + o * ldg, ldg, gImage, in, inOff, inImage, taps, t, whole, images, lanes);
-                sumLanes(lanes);
-                for (int r = 0; r < TILE; r++) {
-                    for (int j = 0; j < ROW; j++) {
-                        int i = r * ROW + j;
-                        float sum = i < TILE * TILE ? lanes[i]
-                                : FloatVector.fromArray(S, lanes, i * L).reduceLanes(VectorOperators.ADD);
-                        float tail = tail(g, gOff + (o + r) * ldg, gImage, in, inOff + taps[t + j], inImage, whole,
-                                span, images);
-                        put(dw, dwOff + (o + r) * ldw + t + j, sum + tail, accumulate);
+            for (int width : WIDTHS) {
+                for (; t + width <= k; t += width) {
+                    if (width == ROW) {
+                        tile4x5(g, gOff + o * ldg, ldg, gImage, in, inOff, inImage, taps, t, whole, images, lanes);
+                    } else {
+                        tile4x4(g, gOff + o * ldg, ldg, gImage, in, inOff, inImage, taps, t, whole, images, lanes);
                     }
-                }
-            }
-            for (; t + TILE <= k; t += TILE) {
-                tile4x4(g, gOff + o * ldg, ldg, gImage, in, inOff, inImage, taps, t, whole, images, lanes);
-                sumLanes(lanes);
-                for (int r = 0; r < TILE; r++) {
-                    for (int j = 0; j < TILE; j++) {
-                        float tail = tail(g, gOff + (o + r) * ldg, gImage, in, inOff + taps[t + j], inImage, whole,
-                                span, images);
-                        put(dw, dwOff + (o + r) * ldw + t + j, lanes[r * TILE + j] + tail, accumulate);
+                    sumLanes(lanes);
+                    for (int r = 0; r < TILE; r++) {
+                        for (int j = 0; j < width; j++) {
+                            int i = r * width + j;
+                            float sum = i < TILE * TILE ? lanes[i] : laneSum(lanes, i);
+                            float tail = tail(g, gOff + (o + r) * ldg, gImage, in, inOff + taps[t + j], inImage,
+                                    whole, span, images);
+                            put(dw, dwOff + (o + r) * ldw + t + j, sum + tail, accumulate);
+                        }
                     }
                 }
             }
@@ -70,8 +66,7 @@ final class VectorCorrelationWeights {
                 for (int r = 0; r < TILE; r++) {
                     float tail = tail(g, gOff + (o + r) * ldg, gImage, in, inOff + taps[t], inImage, whole, span,
                             images);
-                    put(dw, dwOff + (o + r) * ldw + t, FloatVector.fromArray(S, lanes, r * L)
-                            .reduceLanes(VectorOperators.ADD) + tail, accumulate);
+                    put(dw, dwOff + (o + r) * ldw + t, laneSum(lanes, r) + tail, accumulate);
                 }
             }
         }
@@ -81,6 +76,11 @@ final class VectorCorrelationWeights {
                         span, images), accumulate);
             }
         }
+    }
+
+    /** The sum of the lanes of vector i in {@code lanes}, for those {@link #sumLanes} does not sum. */
+    private static float laneSum(float[] lanes, int i) {
+        return FloatVector.fromArray(S, lanes, i * L).reduceLanes(VectorOperators.ADD);
     }
 
     private static void put(float[] dw, int at, float v, boolean accumulate) {
