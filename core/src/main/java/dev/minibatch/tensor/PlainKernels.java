@@ -110,10 +110,7 @@ final class PlainKernels implements Kernels {
     static void maxPool2x2(float[] x, int xFrom, int w, int[] corners, int from, int count, float[] out,
                            int[] argmax, int outFrom) {
         for (int j = from; j < count; j++) {
-            int i = xFrom + corners[j];
-            int best = first(x, first(x, i, i + 1), first(x, i + w, i + w + 1));
-            argmax[outFrom + j] = best;
-            out[outFrom + j] = x[best];
+            pool(x, xFrom + corners[j], w, out, argmax, outFrom + j);
         }
     }
 
@@ -127,13 +124,7 @@ final class PlainKernels implements Kernels {
     static void maxPool2x2Backward(float[] gOut, float[] values, int[] argmax, int from, int[] corners, int first,
                                    int count, int w, float[] g, int gFrom) {
         for (int j = first; j < count; j++) {
-            int c = corners[j];
-            int at = argmax[from + j];
-            float v = values[from + j] > 0f ? 0f + gOut[from + j] : 0f;
-            g[gFrom + c] = at == c ? v : 0f;
-            g[gFrom + c + 1] = at == c + 1 ? v : 0f;
-            g[gFrom + c + w] = at == c + w ? v : 0f;
-            g[gFrom + c + w + 1] = at == c + w + 1 ? v : 0f;
+            unpool(gOut, values, argmax, from + j, corners[j], w, g, gFrom);
         }
     }
 
@@ -148,10 +139,7 @@ final class PlainKernels implements Kernels {
         int half = w / 2;
         for (int r = first; r < pairs; r++) {
             for (int i = 0; i < half; i++) {
-                int at = xFrom + 2 * w * r + 2 * i;
-                int best = first(x, first(x, at, at + 1), first(x, at + w, at + w + 1));
-                argmax[outFrom + r * half + i] = best;
-                out[outFrom + r * half + i] = x[best];
+                pool(x, xFrom + 2 * w * r + 2 * i, w, out, argmax, outFrom + r * half + i);
             }
         }
     }
@@ -168,16 +156,30 @@ final class PlainKernels implements Kernels {
         int half = w / 2;
         for (int r = first; r < pairs; r++) {
             for (int i = 0; i < half; i++) {
-                int j = from + r * half + i;
-                int c = 2 * w * r + 2 * i;
-                int at = argmax[j];
-                float v = values[j] > 0f ? 0f + gOut[j] : 0f;
-                g[gFrom + c] = at == c ? v : 0f;
-                g[gFrom + c + 1] = at == c + 1 ? v : 0f;
-                g[gFrom + c + w] = at == c + w ? v : 0f;
-                g[gFrom + c + w + 1] = at == c + w + 1 ? v : 0f;
+                unpool(gOut, values, argmax, from + r * half + i, 2 * w * r + 2 * i, w, g, gFrom);
             }
         }
+    }
+
+    /** The window at {@code x[at]}, rows w apart: its first maximum to {@code out[j]}, its index to argmax[j]. */
+    private static void pool(float[] x, int at, int w, float[] out, int[] argmax, int j) {
+        int best = first(x, first(x, at, at + 1), first(x, at + w, at + w + 1));
+        argmax[j] = best;
+        out[j] = x[best];
+    }
+
+    /**
+     * Window j's four elements from {@code g[gFrom + c]} (its corner c, rows w apart): the pooled gradient where
+     * its maximum is, if that maximum is above zero, zero elsewhere.
+     */
+    private static void unpool(float[] gOut, float[] values, int[] argmax, int j, int c, int w, float[] g,
+                               int gFrom) {
+        int at = argmax[j];
+        float v = values[j] > 0f ? 0f + gOut[j] : 0f;
+        g[gFrom + c] = at == c ? v : 0f;
+        g[gFrom + c + 1] = at == c + 1 ? v : 0f;
+        g[gFrom + c + w] = at == c + w ? v : 0f;
+        g[gFrom + c + w + 1] = at == c + w + 1 ? v : 0f;
     }
 
     /** Of two elements, the one a window scanned from {@code a} would keep: b if larger, or NaN while a is not. */
