@@ -43,7 +43,7 @@ final class MnistFormat {
             return new Splits(name, new int[] {1, SIDE, SIDE}, CLASSES,
                     dataset(train, trainLabels, 0, nTrain),
                     dataset(train, trainLabels, nTrain, n),
-                    dataset(testImages, testLabels, 0, nTest));
+                    nTest, () -> dataset(testImages, testLabels, 0, nTest));
         } finally {
             trainImages.cancel(true);
         }

@@ -4,12 +4,16 @@ import dev.minibatch.data.TensorDataset;
 import dev.minibatch.tensor.Tensor;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The lesson's three splits of a labelled image dataset: {@code train}, {@code valid} (held out from the
  * official training set) and the official {@code test} set. Images are float32 rows of pixels,
  * {@code [n, 784]} for MNIST ({@link #asImages()} gives {@code [n, 1, 28, 28]}); labels are int32.
  * Each split is a {@link TensorDataset} of {@code (x, y)}, ready for a {@code DataLoader}.
+ *
+ * <p>The test split may be converted from its file's bytes only when first asked for: a training job never
+ * reads it, and converting it costs 31 MB of new memory and a few hundredths of a second at start-up.
  */
 public final class Splits {
     private final String name;
@@ -17,16 +21,24 @@ public final class Splits {
     private final int numClasses;
     private final TensorDataset train;
     private final TensorDataset valid;
-    private final TensorDataset test;
+    private final int testSize;
+    private final Once<TensorDataset> test;
 
     Splits(String name, int[] imageShape, int numClasses, TensorDataset train, TensorDataset valid,
            TensorDataset test) {
+        this(name, imageShape, numClasses, train, valid, test.size(), () -> test);
+    }
+
+    /** With the test split made by {@code test}, of {@code testSize} examples, when first asked for. */
+    Splits(String name, int[] imageShape, int numClasses, TensorDataset train, TensorDataset valid, int testSize,
+           Supplier<TensorDataset> test) {
         this.name = name;
         this.imageShape = imageShape.clone();
         this.numClasses = numClasses;
         this.train = train;
         this.valid = valid;
-        this.test = test;
+        this.testSize = testSize;
+        this.test = new Once<>(test);
     }
 
     public String name() {
@@ -51,7 +63,7 @@ public final class Splits {
     }
 
     public TensorDataset test() {
-        return test;
+        return test.get();
     }
 
     /** Train and valid together: the official training set, to train a final model on. */
@@ -78,8 +90,9 @@ public final class Splits {
     public Splits normalized() {
         float mean = trainMean();
         float std = trainStd();
+        Once<TensorDataset> raw = test; // not this: the new splits must not keep the raw images alive
         return new Splits(name, imageShape, numClasses, normalize(train, mean, std), normalize(valid, mean, std),
-                normalize(test, mean, std));
+                testSize, () -> normalize(raw.get(), mean, std));
     }
 
     private static TensorDataset normalize(TensorDataset ds, float mean, float std) {
@@ -89,10 +102,13 @@ public final class Splits {
 
     /** The same splits with each image as {@code [channels, height, width]}, sharing the pixels. */
     public Splits asImages() {
-        return new Splits(name, imageShape, numClasses, reshape(train), reshape(valid), reshape(test));
+        Once<TensorDataset> flat = test; // not this, as in normalized()
+        int[] shape = imageShape;
+        return new Splits(name, shape, numClasses, reshape(train, shape), reshape(valid, shape), testSize,
+                () -> reshape(flat.get(), shape));
     }
 
-    private TensorDataset reshape(TensorDataset ds) {
+    private static TensorDataset reshape(TensorDataset ds, int[] imageShape) {
         int[] shape = new int[imageShape.length + 1];
         shape[0] = ds.size();
         System.arraycopy(imageShape, 0, shape, 1, imageShape.length);
@@ -101,6 +117,24 @@ public final class Splits {
 
     @Override
     public String toString() {
-        return name + ": " + train.size() + " train, " + valid.size() + " valid, " + test.size() + " test";
+        return name + ": " + train.size() + " train, " + valid.size() + " valid, " + testSize + " test";
+    }
+
+    /** A value made once, by the first thread to ask for it; the others wait for it. */
+    private static final class Once<T> {
+        private Supplier<T> make;
+        private T value;
+
+        Once(Supplier<T> make) {
+            this.make = make;
+        }
+
+        synchronized T get() {
+            if (make != null) {
+                value = make.get();
+                make = null; // lets what it captured go
+            }
+            return value;
+        }
     }
 }
