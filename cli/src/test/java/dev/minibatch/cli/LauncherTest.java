@@ -13,6 +13,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,11 +90,39 @@ class LauncherTest {
         assertTrue(stale.contains("-XX:ArchiveClassesAtExit="), stale);
     }
 
+    /**
+     * A benchmark's harness (MINIBATCH_MAIN) runs with the jar on its class path and the launcher's flags; it
+     * never writes the class-data archive, and maps it when it is fresh.
+     */
+    @Test
+    void aHarnessRunsWithTheJarOnItsClassPathAndWritesNoArchive(@TempDir Path dir) throws Exception {
+        Path launcher = installLauncher(dir, RECORDING_JAVA);
+        Path jar = dir.resolve("cli/target/minibatch.jar");
+        Map<String, String> harness = Map.of("MINIBATCH_MAIN", "bench/WarmJob.java");
+        List<String> args = List.of(run(launcher, dir, 0, harness, "3", "train").split("\n"));
+        int cp = args.indexOf("-cp");
+        assertEquals(List.of("-cp", jar.toString(), "bench/WarmJob.java", "3", "train"), args.subList(cp, args.size()));
+        assertFalse(args.contains("-jar"), args.toString());
+        assertTrue(args.contains("--add-modules") && args.contains("-XX:-UseLoopPredicate"), "the launcher's flags");
+        assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=")), args.toString());
+
+        run(launcher, dir, 0, Map.of(), "train");
+        Path jsa = dir.resolve("cli/target/minibatch.jsa");
+        Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plus(2, ChronoUnit.HOURS)));
+        assertTrue(run(launcher, dir, 0, harness, "3").contains("-XX:SharedArchiveFile=" + jsa));
+    }
+
     /** Runs the launcher with the recording java; returns the arguments java was given. */
     private static String run(Path launcher, Path dir, int status, String... args) throws Exception {
+        return run(launcher, dir, status, Map.of(), args);
+    }
+
+    private static String run(Path launcher, Path dir, int status, Map<String, String> env, String... args)
+            throws Exception {
         Path recorded = dir.resolve("args");
         ProcessBuilder pb = new ProcessBuilder(launcher.toString());
         pb.command().addAll(java.util.List.of(args));
+        pb.environment().putAll(env);
         pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         pb.environment().put("ARGS", recorded.toString());
         pb.environment().put("STATUS", Integer.toString(status));
