@@ -32,6 +32,8 @@ class SplitsTest {
         Splits images = s.asImages();
         Splits normalized = s.normalized();
         assertEquals("toy: 5 train, 2 valid, 3 test", s.toString());
+        assertEquals("toy", normalized.name());
+        assertArrayEquals(new int[] {1, 2, 2}, images.imageShape());
         assertEquals(5, images.train().size());
         assertEquals(0, made.get(), "neither the views, the statistics nor the description convert the test split");
 
@@ -50,6 +52,8 @@ class SplitsTest {
         Splits eager = new Splits("toy", new int[] {1, 2, 2}, 10, dataset(5, 0), dataset(2, 50), test);
         float mean = lazy.trainMean();
         float std = lazy.trainStd();
+        assertEquals(9.5f, mean, "the mean of the training pixels 0..19");
+        assertEquals((float) Math.sqrt(35), std, 1e-6f, "their standard deviation, with Bessel's correction");
         float[] got = lazy.normalized().test().tensor(0).storage();
         assertArrayEquals(eager.normalized().test().tensor(0).storage(), got);
         assertEquals((100 - mean) / std, got[0]);
