@@ -71,6 +71,11 @@ final class DataOptions {
     }
 
     Splits load() throws IOException {
+        return load(null);
+    }
+
+    /** The splits; {@code whileDecoding} runs while MNIST's (or Fashion-MNIST's) training images decompress. */
+    Splits load(Runnable whileDecoding) throws IOException {
         if (data != null && !Files.exists(data)) {
             throw new IOException(data + ": no such file or folder");
         }
@@ -79,9 +84,9 @@ final class DataOptions {
         }
         try {
             if (dataset == Dataset.fashion_mnist) {
-                return data == null ? FashionMnist.load() : FashionMnist.load(data);
+                return FashionMnist.load(data, FashionMnist.MIRRORS, whileDecoding);
             }
-            return data == null ? Mnist.load() : Mnist.load(data);
+            return Mnist.load(data, Mnist.MIRRORS, whileDecoding);
         } catch (DatasetNotFoundException e) {
             throw new IOException(notFound(e, name()));
         }

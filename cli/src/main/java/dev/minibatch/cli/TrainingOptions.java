@@ -111,7 +111,8 @@ final class TrainingOptions {
             Minibatch.setNumThreads(threads);
         }
         Minibatch.manualSeed(seed);
-        Splits splits = data.load();
+        // MNIST's files hold 28x28 images of 10 classes; a pickle (read without a wait) gets no warm-up.
+        Splits splits = data.load(StepWarmUp.of(this, MNIST_PIXELS, 10));
         Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
         Optimizer opt = optimizer(model.parameters());
         DataLoaders dls = DataLoaders.of(trainSet(splits), splits.valid(), batchSize, seed, workers);

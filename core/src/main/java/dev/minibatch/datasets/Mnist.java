@@ -53,6 +53,17 @@ public final class Mnist {
      * @param mirrors base URLs to download missing files from; empty to never download
      */
     public static Splits load(Path dir, List<URI> mirrors) throws IOException {
-        return MnistFormat.read(SPEC.name(), Locator.locate(SPEC, dir, mirrors, Locator.Env.system()));
+        return load(dir, mirrors, null);
+    }
+
+    /**
+     * As {@link #load(Path, List)}, running {@code whileDecoding} on the calling thread, again and again, while
+     * the training images decompress on another (the calling thread would wait for them): a caller can do
+     * work of its own meanwhile, as {@code minibatch train} warms up its training step. Each run should be
+     * short, as the images wait for it to end; null for none.
+     */
+    public static Splits load(Path dir, List<URI> mirrors, Runnable whileDecoding) throws IOException {
+        return MnistFormat.read(SPEC.name(), Locator.locate(SPEC, dir, mirrors, Locator.Env.system()),
+                whileDecoding);
     }
 }

@@ -26,6 +26,15 @@ final class MnistFormat {
     }
 
     static Splits read(String name, Files f) throws IOException {
+        return read(name, f, null);
+    }
+
+    /**
+     * @param whileDecoding run again and again on the calling thread, once the other files are read, until the
+     *                      training images are decoded (each run should be short: the images wait for it to
+     *                      end); null for none
+     */
+    static Splits read(String name, Files f, Runnable whileDecoding) throws IOException {
         // The training images are most of the work: they decompress on a second thread meanwhile.
         FutureTask<Idx> trainImages = new FutureTask<>(() -> Idx.read(f.trainImages(), 3, "images"));
         Thread reader = new Thread(trainImages, "minibatch-idx-reader");
@@ -35,6 +44,9 @@ final class MnistFormat {
             Idx trainLabels = Idx.read(f.trainLabels(), 1, "labels");
             Idx testImages = Idx.read(f.testImages(), 3, "images");
             Idx testLabels = Idx.read(f.testLabels(), 1, "labels");
+            while (whileDecoding != null && !trainImages.isDone()) {
+                whileDecoding.run();
+            }
             Idx train = await(trainImages);
             int n = checkPair(train, trainLabels);
             int nTest = checkPair(testImages, testLabels);

@@ -13,10 +13,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -113,6 +118,30 @@ class MnistTest {
         assertEquals(50_000, found.train().size());
         Tensor y = found.test().tensor(1);
         assertEquals(7, y.toIntArray()[0], "the first test digit is a 7");
+    }
+
+    @Test
+    void runsTheCallersTaskWhileTheTrainingImagesDecompressAndNotAfter() throws IOException {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean loaded = new AtomicBoolean();
+        Splits s = Mnist.load(Fixtures.mnistDir(), List.of(), () -> {
+            assertFalse(loaded.get(), "no run after the load returned");
+            runs.incrementAndGet();
+            LockSupport.parkNanos(1_000_000);
+        });
+        loaded.set(true);
+        assertTrue(runs.get() >= 1, "47 MB inflate for longer than the other three files are read");
+        assertArrayEquals(mnist.train().tensor(0).storage(), s.train().tensor(0).storage());
+        assertArrayEquals(mnist.test().tensor(1).toIntArray(), s.test().tensor(1).toIntArray());
+    }
+
+    @Test
+    void aFailingTaskFailsTheLoadWithItsOwnException() {
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> Mnist.load(Fixtures.mnistDir(), List.of(), () -> {
+                    throw new IllegalStateException("the caller's task failed");
+                }));
+        assertEquals("the caller's task failed", thrown.getMessage());
     }
 
     @Test

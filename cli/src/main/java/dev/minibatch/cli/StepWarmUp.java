@@ -1,0 +1,111 @@
+package dev.minibatch.cli;
+
+import dev.minibatch.nn.Functional;
+import dev.minibatch.nn.Sequential;
+import dev.minibatch.optim.Optimizer;
+import dev.minibatch.tensor.Autograd;
+import dev.minibatch.tensor.Generator;
+import dev.minibatch.tensor.Minibatch;
+import dev.minibatch.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Training steps of a throw-away copy of the job's MLP, with the job's optimizer, on random data, run while
+ * MNIST's training images decompress and the main thread would wait for them. The job's first batch then no
+ * longer pays for loading, linking and first running the step's classes and lambdas (100-250 ms cold, most of
+ * it in the interpreter), and the JIT's counters start earlier. The steps run in parts, and only in that wait:
+ * warming up on a thread of its own, longer, slowed the data as much as it sped the first epoch
+ * (docs/kernels.md, "Time to result").
+ *
+ * <p>Only for MLPs whose step is as small as the lesson's: a bigger step would run on long past the decoding,
+ * and a smaller stand-in would teach the JIT another shape's profile. The copy is built with the default
+ * generator's state saved and restored, so the job's own model and data order are the same as without it.
+ */
+final class StepWarmUp implements Runnable {
+    /** The most multiply-adds a step's forward pass may take: the lesson's 784-50-10 at batch 50 takes 2.0 M. */
+    static final long MAX_MACS = 4_000_000;
+
+    private final TrainingOptions job;
+    private final List<Integer> sizes;
+    private final Generator random = new Generator(0);
+    private Sequential model;
+    private Optimizer optimizer;
+    private Tensor x;
+    private Tensor y;
+    private Tensor loss;
+    private int part;
+    private int steps;
+
+    private StepWarmUp(TrainingOptions job, List<Integer> sizes) {
+        this.job = job;
+        this.sizes = sizes;
+    }
+
+    /** The warm-up for {@code job} on images of {@code in} pixels in {@code classes} classes, or null if none. */
+    static StepWarmUp of(TrainingOptions job, int in, int classes) {
+        if (!job.model.equals(ModelFiles.MLP)) {
+            return null;
+        }
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(in);
+        sizes.addAll(job.hidden);
+        sizes.add(classes);
+        long macs = 0;
+        for (int i = 1; i < sizes.size(); i++) {
+            macs += (long) job.batchSize * sizes.get(i - 1) * sizes.get(i);
+        }
+        return macs <= MAX_MACS ? new StepWarmUp(job, sizes) : null;
+    }
+
+    /**
+     * A part of a training step: the forward pass and loss, the backward pass, or the update, in turn; after
+     * the first step, a forward pass in evaluation mode, as validation runs it. Cold, a whole step takes longer
+     * than the decoding leaves; in parts, the images wait for one part at most.
+     */
+    @Override
+    public void run() {
+        if (model == null) {
+            build();
+        }
+        switch (part++ % 3) {
+            case 0 -> loss = Functional.crossEntropy(model.forward(x), y);
+            case 1 -> loss.backward();
+            default -> {
+                optimizer.step();
+                optimizer.zeroGrad();
+                loss = null;
+                if (steps++ == 0) {
+                    evaluate();
+                }
+            }
+        }
+    }
+
+    private void evaluate() {
+        model.eval();
+        try (Autograd.NoGrad off = Autograd.noGrad()) {
+            Functional.crossEntropy(model.forward(x), y);
+        }
+        model.train();
+    }
+
+    /** The training steps done whole. */
+    int steps() {
+        return steps;
+    }
+
+    private void build() {
+        Generator shared = Minibatch.defaultGenerator();
+        long[] state = shared.getState();
+        try {
+            model = ModelFiles.mlp(sizes.get(0), sizes.subList(1, sizes.size() - 1), sizes.get(sizes.size() - 1));
+        } finally {
+            shared.setState(state);
+        }
+        optimizer = job.optimizer(model.parameters());
+        x = Tensor.rand(random, job.batchSize, sizes.get(0));
+        y = Tensor.randint(random, 0, sizes.get(sizes.size() - 1), job.batchSize);
+    }
+}
