@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launcher script {@code minibatch} under a pseudo-terminal ({@code script}), with a stand-in for
@@ -110,6 +111,27 @@ class LauncherTest {
         Path jsa = dir.resolve("cli/target/minibatch.jsa");
         Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plus(2, ChronoUnit.HOURS)));
         assertTrue(run(launcher, dir, 0, harness, "3").contains("-XX:SharedArchiveFile=" + jsa));
+    }
+
+    /**
+     * Huge pages (where the kernel offers them) only for long jobs: an MLP's 20 epochs and more, a CNN, `bench`;
+     * a short job could lose more compacting memory for them at start than its epochs gain.
+     */
+    @Test
+    void asksForHugePagesOnlyForLongJobs(@TempDir Path dir) throws Exception {
+        String offered = Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"))
+                ? Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")) : "";
+        assumeTrue(offered.contains("[always]") || offered.contains("[madvise]"), "this kernel offers no huge pages");
+        Path launcher = installLauncher(dir, RECORDING_JAVA);
+        String thp = "-XX:+UseTransparentHugePages";
+        assertFalse(run(launcher, dir, 0, "train").contains(thp), "the README's 5 epochs");
+        assertFalse(run(launcher, dir, 0, "train", "--epochs", "19").contains(thp));
+        assertFalse(run(launcher, dir, 0, "evaluate").contains(thp));
+        assertTrue(run(launcher, dir, 0, "train", "--epochs", "20").contains(thp));
+        assertTrue(run(launcher, dir, 0, "train", "--epochs=50", "--hidden", "800").contains(thp));
+        assertTrue(run(launcher, dir, 0, "train", "--model", "cnn").contains(thp));
+        assertTrue(run(launcher, dir, 0, "bench", "--models", "lesson").contains(thp));
+        assertFalse(run(launcher, dir, 0, "train", "--epochs", "many").contains(thp), "picocli refuses it");
     }
 
     /** Runs the launcher with the recording java; returns the arguments java was given. */
