@@ -8,9 +8,6 @@ import dev.minibatch.tensor.Generator;
 import dev.minibatch.tensor.Minibatch;
 import dev.minibatch.tensor.Tensor;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Training steps of a throw-away copy of the job's MLP, with the job's optimizer, on random data, run while
  * MNIST's training images decompress and the main thread would wait for them. The job's first batch then no
@@ -28,7 +25,8 @@ final class StepWarmUp implements Runnable {
     static final long MAX_MACS = 4_000_000;
 
     private final TrainingOptions job;
-    private final List<Integer> sizes;
+    private final int in;
+    private final int classes;
     private final Generator random = new Generator(0);
     private Sequential model;
     private Optimizer optimizer;
@@ -38,9 +36,10 @@ final class StepWarmUp implements Runnable {
     private int part;
     private int steps;
 
-    private StepWarmUp(TrainingOptions job, List<Integer> sizes) {
+    private StepWarmUp(TrainingOptions job, int in, int classes) {
         this.job = job;
-        this.sizes = sizes;
+        this.in = in;
+        this.classes = classes;
     }
 
     /** The warm-up for {@code job} on images of {@code in} pixels in {@code classes} classes, or null if none. */
@@ -48,15 +47,14 @@ final class StepWarmUp implements Runnable {
         if (!job.model.equals(ModelFiles.MLP)) {
             return null;
         }
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(in);
-        sizes.addAll(job.hidden);
-        sizes.add(classes);
         long macs = 0;
-        for (int i = 1; i < sizes.size(); i++) {
-            macs += (long) job.batchSize * sizes.get(i - 1) * sizes.get(i);
+        int width = in;
+        for (int next : job.hidden) {
+            macs += (long) job.batchSize * width * next;
+            width = next;
         }
-        return macs <= MAX_MACS ? new StepWarmUp(job, sizes) : null;
+        macs += (long) job.batchSize * width * classes;
+        return macs <= MAX_MACS ? new StepWarmUp(job, in, classes) : null;
     }
 
     /**
@@ -100,12 +98,12 @@ final class StepWarmUp implements Runnable {
         Generator shared = Minibatch.defaultGenerator();
         long[] state = shared.getState();
         try {
-            model = ModelFiles.mlp(sizes.get(0), sizes.subList(1, sizes.size() - 1), sizes.get(sizes.size() - 1));
+            model = job.model(in, classes);
         } finally {
             shared.setState(state);
         }
         optimizer = job.optimizer(model.parameters());
-        x = Tensor.rand(random, job.batchSize, sizes.get(0));
-        y = Tensor.randint(random, 0, sizes.get(sizes.size() - 1), job.batchSize);
+        x = Tensor.rand(random, job.batchSize, in);
+        y = Tensor.randint(random, 0, classes, job.batchSize);
     }
 }

@@ -25,10 +25,6 @@ final class MnistFormat {
     private MnistFormat() {
     }
 
-    static Splits read(String name, Files f) throws IOException {
-        return read(name, f, null);
-    }
-
     /**
      * @param whileDecoding run again and again on the calling thread, once the other files are read, until the
      *                      training images are decoded (each run should be short: the images wait for it to

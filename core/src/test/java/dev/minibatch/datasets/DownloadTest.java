@@ -113,7 +113,7 @@ class DownloadTest {
     private Splits load(Path dir, String... kinds) throws IOException {
         List<URI> mirrors = Arrays.stream(kinds).map(this::mirror).toList();
         MnistFormat.Files f = Locator.locate(spec, dir, mirrors, new Locator.Env(null, tmp.resolve("cache")));
-        return MnistFormat.read(spec.name(), f);
+        return MnistFormat.read(spec.name(), f, null);
     }
 
     private static List<String> listing(Path dir) throws IOException {
