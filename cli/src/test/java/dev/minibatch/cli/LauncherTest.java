@@ -134,6 +134,30 @@ class LauncherTest {
         assertFalse(run(launcher, dir, 0, "train", "--epochs", "many").contains(thp), "picocli refuses it");
     }
 
+    /**
+     * A short job's Vector API kernels are compiled at their first calls while the caller waits, instead of running
+     * as boxed Java code until C2 gets to them; long jobs compile as usual (a thin profile cost the steady step 6%).
+     */
+    @Test
+    void compilesTheKernelsAtTheirFirstCallsOnlyForShortJobs(@TempDir Path dir) throws Exception {
+        Path launcher = installLauncher(dir, RECORDING_JAVA);
+        List<String> early = List.of("-XX:CompileCommand=CompileThresholdScaling,dev.minibatch.tensor.Vector*::*,0.01",
+                "-XX:CompileCommand=BackgroundCompilation,dev.minibatch.tensor.Vector*::*,false");
+        assertTrue(args(launcher, dir, "train").containsAll(early), "the README's 5 epochs");
+        assertTrue(args(launcher, dir, "train", "--epochs", "19", "--hidden", "800").containsAll(early));
+        assertTrue(args(launcher, dir, "evaluate").containsAll(early));
+        for (String[] job : new String[][] {{"train", "--epochs", "20"}, {"train", "--model", "cnn"}, {"bench"}}) {
+            List<String> args = args(launcher, dir, job);
+            assertTrue(early.stream().noneMatch(args::contains), String.join(" ", job) + ": " + args);
+            assertTrue(args.contains("-XX:CompileCommand=MaxNodeLimit,jdk.internal.org.objectweb.asm.*::*,1"),
+                    "no job compiles ASM with C2: " + args);
+        }
+    }
+
+    private static List<String> args(Path launcher, Path dir, String... args) throws Exception {
+        return List.of(run(launcher, dir, 0, args).split("\n"));
+    }
+
     /** Runs the launcher with the recording java; returns the arguments java was given. */
     private static String run(Path launcher, Path dir, int status, String... args) throws Exception {
         return run(launcher, dir, status, Map.of(), args);
