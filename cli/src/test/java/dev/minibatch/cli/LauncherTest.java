@@ -158,6 +158,26 @@ class LauncherTest {
         return List.of(run(launcher, dir, 0, args).split("\n"));
     }
 
+    /**
+     * A source newer than the jar makes the launcher build; a build that finds nothing to change leaves the jar and
+     * its date as they were, and the next run must not build again.
+     */
+    @Test
+    void buildsOnceWhenASourceIsNewerThanTheJar(@TempDir Path dir) throws Exception {
+        Path launcher = installLauncher(dir, RECORDING_JAVA);
+        Path builds = dir.resolve("builds");
+        Path mvn = Files.writeString(dir.resolve("bin/mvn"), "#!/usr/bin/env bash\necho build >> \"$BUILDS\"\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path source = Files.writeString(dir.resolve("core/src/main/Touched.java"), "");
+        Path jar = dir.resolve("cli/target/minibatch.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minus(2, ChronoUnit.HOURS)));
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+        Map<String, String> env = Map.of("BUILDS", builds.toString());
+        run(launcher, dir, 0, env, "evaluate");
+        run(launcher, dir, 0, env, "evaluate");
+        assertEquals(List.of("build"), Files.readAllLines(builds), "one build for one change");
+    }
+
     /** Runs the launcher with the recording java; returns the arguments java was given. */
     private static String run(Path launcher, Path dir, int status, String... args) throws Exception {
         return run(launcher, dir, status, Map.of(), args);
