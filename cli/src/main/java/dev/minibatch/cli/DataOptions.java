@@ -74,7 +74,10 @@ final class DataOptions {
         return load(null);
     }
 
-    /** The splits; {@code whileDecoding} runs while MNIST's (or Fashion-MNIST's) training images decompress. */
+    /**
+     * The splits; {@code whileDecoding} runs while MNIST's (or Fashion-MNIST's) training images decompress and
+     * convert to floats.
+     */
     Splits load(Runnable whileDecoding) throws IOException {
         if (data != null && !Files.exists(data)) {
             throw new IOException(data + ": no such file or folder");

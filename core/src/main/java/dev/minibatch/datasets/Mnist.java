@@ -58,9 +58,9 @@ public final class Mnist {
 
     /**
      * As {@link #load(Path, List)}, running {@code whileDecoding} on the calling thread, again and again, while
-     * the training images decompress on another (the calling thread would wait for them): a caller can do
-     * work of its own meanwhile, as {@code minibatch train} warms up its training step. Each run should be
-     * short, as the images wait for it to end; null for none.
+     * the training images decompress and convert to floats on another (the calling thread would wait for them):
+     * a caller can do work of its own meanwhile, as {@code minibatch train} warms up its training step. Each run
+     * should be short, as the images wait for it to end; null for none.
      */
     public static Splits load(Path dir, List<URI> mirrors, Runnable whileDecoding) throws IOException {
         return MnistFormat.read(SPEC.name(), Locator.locate(SPEC, dir, mirrors, Locator.Env.system()),

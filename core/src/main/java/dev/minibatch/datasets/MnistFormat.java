@@ -27,12 +27,13 @@ final class MnistFormat {
 
     /**
      * @param whileDecoding run again and again on the calling thread, once the other files are read, until the
-     *                      training images are decoded (each run should be short: the images wait for it to
-     *                      end); null for none
+     *                      training images are decoded and converted (each run should be short: the images
+     *                      wait for it to end); null for none
      */
     static Splits read(String name, Files f, Runnable whileDecoding) throws IOException {
-        // The training images are most of the work: they decompress on a second thread meanwhile.
-        FutureTask<Idx> trainImages = new FutureTask<>(() -> Idx.read(f.trainImages(), 3, "images"));
+        // The training images are most of the work: they decompress, and convert to floats, on a second thread
+        // meanwhile, so that the calling thread can warm up for as long as both take.
+        FutureTask<TrainImages> trainImages = new FutureTask<>(() -> TrainImages.read(f.trainImages()));
         Thread reader = new Thread(trainImages, "minibatch-idx-reader");
         reader.setDaemon(true);
         reader.start();
@@ -43,21 +44,35 @@ final class MnistFormat {
             while (whileDecoding != null && !trainImages.isDone()) {
                 whileDecoding.run();
             }
-            Idx train = await(trainImages);
-            int n = checkPair(train, trainLabels);
-            int nTest = checkPair(testImages, testLabels);
-            int nValid = n / 6;
-            int nTrain = n - nValid;
+            TrainImages train = await(trainImages);
+            checkLabels(train.idx(), trainLabels);
+            checkImages(testImages);
+            int nTest = checkLabels(testImages, testLabels);
             return new Splits(name, new int[] {1, SIDE, SIDE}, CLASSES,
-                    dataset(train, trainLabels, 0, nTrain),
-                    dataset(train, trainLabels, nTrain, n),
-                    nTest, () -> dataset(testImages, testLabels, 0, nTest));
+                    dataset(train.train(), trainLabels, 0),
+                    dataset(train.valid(), trainLabels, train.nTrain()),
+                    nTest, () -> dataset(Pixels.unit(testImages.data(), 0, nTest * PIXELS), testLabels, 0));
         } finally {
             trainImages.cancel(true);
         }
     }
 
-    private static Idx await(FutureTask<Idx> task) throws IOException {
+    /**
+     * The training images, checked and converted to floats in [0, 1], cut at {@code nTrain}: training before,
+     * validation after.
+     */
+    private record TrainImages(Idx idx, int nTrain, float[] train, float[] valid) {
+        static TrainImages read(Path file) throws IOException {
+            Idx idx = Idx.read(file, 3, "images");
+            int n = checkImages(idx);
+            int nTrain = n - n / 6;
+            byte[] bytes = idx.data();
+            return new TrainImages(idx, nTrain, Pixels.unit(bytes, 0, nTrain * PIXELS),
+                    Pixels.unit(bytes, nTrain * PIXELS, n * PIXELS));
+        }
+    }
+
+    private static <T> T await(FutureTask<T> task) throws IOException {
         try {
             return task.get();
         } catch (ExecutionException e) {
@@ -71,16 +86,22 @@ final class MnistFormat {
         }
     }
 
-    /** Checks that the images are 28x28, as many as the labels, and each label in range; returns the count. */
-    private static int checkPair(Idx images, Idx labels) throws DatasetFormatException {
+    /** Checks that the images are 28x28; returns their count. */
+    private static int checkImages(Idx images) throws DatasetFormatException {
         int[] d = images.dims();
         if (d[1] != SIDE || d[2] != SIDE) {
             throw new DatasetFormatException(images.file(), 8, "images are " + d[1] + "x" + d[2] + ", expected "
                     + SIDE + "x" + SIDE);
         }
-        if (labels.dims()[0] != d[0]) {
+        return d[0];
+    }
+
+    /** Checks that there are as many labels as images, and each label in range; returns the count. */
+    private static int checkLabels(Idx images, Idx labels) throws DatasetFormatException {
+        int n = images.dims()[0];
+        if (labels.dims()[0] != n) {
             throw new DatasetFormatException(labels.file(), 4, labels.dims()[0] + " labels, but " + images.file()
-                    + " holds " + d[0] + " images");
+                    + " holds " + n + " images");
         }
         byte[] y = labels.data();
         for (int i = 0; i < y.length; i++) {
@@ -89,12 +110,12 @@ final class MnistFormat {
                         + " of image " + i + " is out of range 0.." + (CLASSES - 1));
             }
         }
-        return d[0];
+        return n;
     }
 
-    private static TensorDataset dataset(Idx images, Idx labels, int from, int to) {
-        int n = to - from;
-        float[] x = Pixels.unit(images.data(), from * PIXELS, to * PIXELS);
+    /** The images {@code x} (floats, {@link #PIXELS} per image) with their labels from {@code from} on. */
+    private static TensorDataset dataset(float[] x, Idx labels, int from) {
+        int n = x.length / PIXELS;
         int[] y = new int[n];
         byte[] l = labels.data();
         for (int i = 0; i < n; i++) {

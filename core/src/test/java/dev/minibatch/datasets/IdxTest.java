@@ -170,6 +170,18 @@ class IdxTest {
         assertTrue(side.getMessage().contains("images are 32x32, expected 28x28"), side.getMessage());
     }
 
+    /** The training images are checked on the thread that reads them: their error reaches the caller as it is. */
+    @Test
+    void trainingImagesOfAnotherSizeAreAFormatErrorAtTheirHeader() throws IOException {
+        Path size = TestFiles.mnistFolder(dir.resolve("train-size"));
+        Path images = size.resolve("train-images-idx3-ubyte.gz");
+        Files.write(images, gzip(idx(new int[] {12, 32, 32}, new byte[12 * 1024])));
+        var e = assertThrows(DatasetFormatException.class, () -> Mnist.load(size, List.of(), () -> { }));
+        assertTrue(e.getMessage().startsWith(images.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("images are 32x32, expected 28x28"), e.getMessage());
+        assertEquals(8, e.offset());
+    }
+
     @Test
     void plainFilesServeAsWellAsGzipOnes() throws IOException {
         Path plain = Files.createDirectories(dir.resolve("plain"));
