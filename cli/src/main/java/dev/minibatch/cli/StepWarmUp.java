@@ -14,7 +14,9 @@ import dev.minibatch.tensor.Tensor;
  * longer pays for loading, linking and first running the step's classes and lambdas (100-250 ms cold, most of
  * it in the interpreter), and the JIT's counters start earlier. The steps run in parts, and only in that wait:
  * warming up on a thread of its own, longer, slowed the data as much as it sped the first epoch
- * (docs/kernels.md, "Time to result").
+ * (docs/kernels.md, "Time to result"). Once the data is ready, {@link #finishInBackground} completes
+ * {@link #BACKGROUND_STEPS} whole steps on a thread of its own, beside the job's first batches: the job's first
+ * backward pass waits for the JIT to compile its kernels, and the second core would otherwise idle meanwhile.
  *
  * <p>Only for MLPs whose step is as small as the lesson's: a bigger step would run on long past the decoding,
  * and a smaller stand-in would teach the JIT another shape's profile. The copy is built with the default
@@ -23,6 +25,11 @@ import dev.minibatch.tensor.Tensor;
 final class StepWarmUp implements Runnable {
     /** The most multiply-adds a step's forward pass may take: the lesson's 784-50-10 at batch 50 takes 2.0 M. */
     static final long MAX_MACS = 4_000_000;
+    /**
+     * The whole steps done in all once the data is ready: one more ran beside the job's first epoch, slowing it
+     * (docs/kernels.md, "The warm-up finished on a thread of its own").
+     */
+    static final int BACKGROUND_STEPS = 2;
 
     private final TrainingOptions job;
     private final int in;
@@ -87,6 +94,28 @@ final class StepWarmUp implements Runnable {
             Functional.crossEntropy(model.forward(x), y);
         }
         model.train();
+    }
+
+    /**
+     * Runs parts on a new daemon thread until {@link #BACKGROUND_STEPS} steps are whole, unless no part ran
+     * before: building the copy reads and restores the default generator, which the job is about to use. The
+     * copy's model, data and generator are its own, and autograd's and the kernels' scratch state is per thread,
+     * so the job's results are the same bits. This object must not be run on any other thread from then on.
+     *
+     * @return the thread, started; null if nothing is left to do
+     */
+    Thread finishInBackground() {
+        if (model == null || steps >= BACKGROUND_STEPS) {
+            return null;
+        }
+        Thread thread = new Thread(() -> {
+            while (steps < BACKGROUND_STEPS) {
+                run();
+            }
+        }, "minibatch-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** The training steps done whole. */

@@ -112,7 +112,11 @@ final class TrainingOptions {
         }
         Minibatch.manualSeed(seed);
         // MNIST's files hold 28x28 images of 10 classes; a pickle (read without a wait) gets no warm-up.
-        Splits splits = data.load(StepWarmUp.of(this, MNIST_PIXELS, 10));
+        StepWarmUp warmUp = StepWarmUp.of(this, MNIST_PIXELS, 10);
+        Splits splits = data.load(warmUp);
+        if (warmUp != null) {
+            warmUp.finishInBackground();
+        }
         Sequential model = model(splits.train().tensor(0).size(1), splits.numClasses());
         Optimizer opt = optimizer(model.parameters());
         DataLoaders dls = DataLoaders.of(trainSet(splits), splits.valid(), batchSize, seed, workers);

@@ -45,14 +45,31 @@ class StepWarmUpTest {
         assertArrayEquals(before, Minibatch.defaultGenerator().getState());
     }
 
+    @Test
+    void finishesItsStepsOnAThreadOfItsOwnOnceStarted() throws InterruptedException {
+        Minibatch.manualSeed(3);
+        long[] before = Minibatch.defaultGenerator().getState();
+        StepWarmUp idle = StepWarmUp.of(lesson(), 784, 10);
+        assertNull(idle.finishInBackground(), "no part ran: the copy is not built on another thread");
+        StepWarmUp warmUp = StepWarmUp.of(lesson(), 784, 10);
+        warmUp.run();
+        Thread thread = warmUp.finishInBackground();
+        assertNotNull(thread);
+        thread.join();
+        assertEquals(StepWarmUp.BACKGROUND_STEPS, warmUp.steps());
+        assertArrayEquals(before, Minibatch.defaultGenerator().getState());
+        assertNull(warmUp.finishInBackground(), "its steps are done");
+    }
+
     /** As {@code train} builds it: the seed, then the data (and the warm-up meanwhile), then model and steps. */
-    private static List<float[]> seedWarmTrain(int warmUpParts) {
+    private static List<float[]> seedWarmTrain(int warmUpParts) throws InterruptedException {
         TrainingOptions job = lesson();
         Minibatch.manualSeed(job.seed);
         StepWarmUp warmUp = StepWarmUp.of(job, 784, 10);
         for (int i = 0; i < warmUpParts; i++) {
             warmUp.run();
         }
+        Thread background = warmUp.finishInBackground();
         Sequential model = job.model(784, 10);
         Optimizer opt = job.optimizer(model.parameters());
         Generator data = new Generator(7);
@@ -63,13 +80,17 @@ class StepWarmUpTest {
             opt.step();
             opt.zeroGrad();
         }
+        if (background != null) {
+            background.join();
+        }
         List<float[]> params = new ArrayList<>();
         model.parameters().forEach(p -> params.add(p.storage().clone()));
         return params;
     }
 
+    /** With 1, 2 or 12 parts, the warm-up also finishes its steps on its own thread while the job trains. */
     @Test
-    void theJobsModelTrainsToTheSameBitsWithOrWithoutTheWarmUp() {
+    void theJobsModelTrainsToTheSameBitsWithOrWithoutTheWarmUp() throws InterruptedException {
         List<float[]> without = seedWarmTrain(0);
         for (int parts : new int[] {1, 2, 12}) {
             List<float[]> with = seedWarmTrain(parts);
