@@ -3,7 +3,8 @@
 # logs, plots and checkpoints) against PyTorch's torch_fit.py --epochs 5 --batched at 1 and 2 threads, run
 # alternately as whole processes, PAIRS times (default 5). Prints each run, then the medians, the ratio to
 # PyTorch's best thread count, the median of epochs 2-5 (training and validation: the steady state) and
-# Minibatch's breakdown (JVM start, data load, first epoch, later epochs, writes after each epoch, the rest).
+# Minibatch's breakdown (JVM start, data load, first epoch, later epochs, writes after each epoch, the rest) and
+# the first epoch's ratio to the median one.
 # The first train after a build, which writes the launcher's class-data archive, is timed apart first.
 # Usage: bench/time-to-result.sh [PAIRS] [extra train options...]
 set -euo pipefail
@@ -61,4 +62,5 @@ for line in open(sys.argv[2]):
     for k, v in re.findall(r"([a-z_]+) ([0-9.]+)", line):
         parts.setdefault(k, []).append(float(v))
 print("minibatch breakdown (medians, s): " + ", ".join(f"{k} {st.median(v):.3f}" for k, v in parts.items()))
+print(f"first epoch / median epoch (training and validation): {st.median(parts['first_epoch']) / med('mb_epoch')[0]:.1f}")
 PY
