@@ -58,17 +58,22 @@ final class MnistFormat {
     }
 
     /**
-     * The training images, checked and converted to floats in [0, 1], cut at {@code nTrain}: training before,
-     * validation after.
+     * The training images, checked and converted to floats in [0, 1], cut in two: training before, validation
+     * (the last sixth) after.
      */
-    private record TrainImages(Idx idx, int nTrain, float[] train, float[] valid) {
+    private record TrainImages(Idx idx, float[] train, float[] valid) {
         static TrainImages read(Path file) throws IOException {
             Idx idx = Idx.read(file, 3, "images");
             int n = checkImages(idx);
             int nTrain = n - n / 6;
             byte[] bytes = idx.data();
-            return new TrainImages(idx, nTrain, Pixels.unit(bytes, 0, nTrain * PIXELS),
+            return new TrainImages(idx, Pixels.unit(bytes, 0, nTrain * PIXELS),
                     Pixels.unit(bytes, nTrain * PIXELS, n * PIXELS));
+        }
+
+        /** The number of training images, where validation's labels start. */
+        int nTrain() {
+            return train.length / PIXELS;
         }
     }
 
